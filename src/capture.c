@@ -1,0 +1,3 @@
+/* src/capture.c — placeholder until the module lands. */
+extern int pl_placeholder_capture;
+int pl_placeholder_capture;

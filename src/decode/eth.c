@@ -1,0 +1,3 @@
+/* src/decode/eth.c — placeholder until the module lands. */
+extern int pl_placeholder_eth;
+int pl_placeholder_eth;

@@ -1,0 +1,3 @@
+/* src/label/label.c — placeholder until the module lands. */
+extern int pl_placeholder_label;
+int pl_placeholder_label;

@@ -1,0 +1,6 @@
+/* src/main.c — command line (placeholder). */
+int
+main(void)
+{
+    return 0;
+}

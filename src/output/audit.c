@@ -1,0 +1,3 @@
+/* src/output/audit.c — placeholder until the module lands. */
+extern int pl_placeholder_audit;
+int pl_placeholder_audit;

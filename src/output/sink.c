@@ -1,0 +1,3 @@
+/* src/output/sink.c — placeholder until the module lands. */
+extern int pl_placeholder_sink;
+int pl_placeholder_sink;

@@ -1,0 +1,3 @@
+/* src/output/text.c — placeholder until the module lands. */
+extern int pl_placeholder_text;
+int pl_placeholder_text;

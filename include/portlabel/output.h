@@ -108,4 +108,11 @@ void pl_out_text_str(FILE *out, const char *s);
 /* Address text: inet_ntop of the 16-byte key form (v4-mapped -> dotted quad when ip_version 4). */
 void pl_out_addr(char *buf, size_t len, const uint8_t addr[16], uint8_t ip_version);
 
+/* `portlabel lookup`: print every registry match of one query ("443/tcp",
+ * "443" for every protocol, or a service name) in fmt (text or json).
+ * Returns the number of matches; -1 with err set when the query is neither a
+ * port, port/protocol nor a name (a usage error). */
+int pl_lookup_print(const struct pl_registry *reg, const char *query, enum pl_format fmt,
+                    FILE *out, struct pl_err *err);
+
 #endif

@@ -1,0 +1,3 @@
+/* src/output/lookup.c — placeholder until the module lands. */
+extern int pl_placeholder_lookup;
+int pl_placeholder_lookup;

@@ -1,3 +1,275 @@
-/* src/capture.c — placeholder until the module lands. */
-extern int pl_placeholder_capture;
-int pl_placeholder_capture;
+/* src/capture.c — libpcap input: saved pcap/pcapng files and live interfaces.
+ * The only file that includes <pcap.h>; maps DLT_* values to enum pl_linktype. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap.h>
+
+#include "portlabel/capture.h"
+
+/* LINKTYPE_* values that some libpcap versions do not name (pcap-linktype(7)). */
+#define PL_LINKTYPE_RAW 101
+#define PL_LINKTYPE_IPV4 228
+#define PL_LINKTYPE_IPV6 229
+#define PL_LINKTYPE_LINUX_SLL2 276
+#define PL_DLT_RAW_BSD 12     /* DLT_RAW on most BSDs */
+#define PL_DLT_RAW_OPENBSD 14 /* DLT_RAW on OpenBSD */
+
+struct pl_capture {
+    pcap_t *pc;
+    enum pl_linktype link;
+    int dlt;
+    bool is_live;
+    volatile sig_atomic_t stop; /* set by pl_capture_stop, possibly from a signal handler */
+};
+
+enum pl_linktype
+pl_capture_map_dlt(int dlt)
+{
+    switch (dlt) {
+    case DLT_EN10MB:
+        return PL_LINK_ETHERNET;
+    case DLT_LINUX_SLL:
+        return PL_LINK_SLL;
+    case PL_LINKTYPE_LINUX_SLL2:
+        return PL_LINK_SLL2;
+    case PL_LINKTYPE_RAW:
+    case PL_DLT_RAW_BSD:
+    case PL_DLT_RAW_OPENBSD:
+        return PL_LINK_RAW;
+    case PL_LINKTYPE_IPV4:
+        return PL_LINK_IPV4;
+    case PL_LINKTYPE_IPV6:
+        return PL_LINK_IPV6;
+    case DLT_NULL:
+        return PL_LINK_NULL;
+    case DLT_LOOP:
+        return PL_LINK_LOOP;
+    case DLT_PPP:
+        return PL_LINK_PPP;
+    default:
+        return PL_LINK_UNSUPPORTED;
+    }
+}
+
+static struct pl_capture *
+capture_wrap(pcap_t *pc, bool is_live, struct pl_err *err)
+{
+    struct pl_capture *cap = calloc(1, sizeof *cap);
+
+    if (cap == NULL) {
+        pl_err_set(err, "out of memory");
+        pcap_close(pc);
+        return NULL;
+    }
+    cap->pc = pc;
+    cap->is_live = is_live;
+    cap->dlt = pcap_datalink(pc);
+    cap->link = pl_capture_map_dlt(cap->dlt);
+    return cap;
+}
+
+int
+pl_capture_open_file(struct pl_capture **out, const char *path, struct pl_err *err)
+{
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *pc;
+
+    *out = NULL;
+    /* Microsecond timestamps whatever the file holds (pcapng/nanosecond pcap). */
+    pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+    if (pc == NULL) {
+        pl_err_set(err, "%s: %s", strcmp(path, "-") == 0 ? "standard input" : path,
+                   ebuf[0] != '\0' ? ebuf : "cannot open capture");
+        return -1;
+    }
+    *out = capture_wrap(pc, false, err);
+    return *out != NULL ? 0 : -1;
+}
+
+/* Record one failing libpcap call on a live handle. */
+static int
+live_fail(pcap_t *pc, const char *iface, const char *what, int rc, struct pl_err *err)
+{
+    const char *why = (rc == PCAP_ERROR || rc == PCAP_WARNING) ? pcap_geterr(pc)
+                                                               : pcap_statustostr(rc);
+    if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+        pl_err_set(err, "%s: no such capture interface (%s)", iface, pcap_geterr(pc));
+    else if (rc == PCAP_ERROR_PERM_DENIED)
+        pl_err_set(err, "%s: permission denied (capturing needs root or CAP_NET_RAW)", iface);
+    else
+        pl_err_set(err, "%s: %s: %s", iface, what, why);
+    pcap_close(pc);
+    return -1;
+}
+
+int
+pl_capture_open_live(struct pl_capture **out, const struct pl_live_opts *opts, struct pl_err *err)
+{
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *pc;
+    int rc;
+
+    *out = NULL;
+    pc = pcap_create(opts->iface, ebuf);
+    if (pc == NULL) {
+        pl_err_set(err, "%s: %s", opts->iface, ebuf);
+        return -1;
+    }
+    int snaplen = opts->snaplen > 0 ? opts->snaplen : (int)PL_CAPTURE_MAX_CAPLEN;
+    if ((rc = pcap_set_snaplen(pc, snaplen)) != 0)
+        return live_fail(pc, opts->iface, "snaplen", rc, err);
+    if ((rc = pcap_set_promisc(pc, opts->promisc ? 1 : 0)) != 0)
+        return live_fail(pc, opts->iface, "promiscuous mode", rc, err);
+    if ((rc = pcap_set_timeout(pc, opts->timeout_ms > 0 ? opts->timeout_ms : 250)) != 0)
+        return live_fail(pc, opts->iface, "timeout", rc, err);
+    if (opts->buffer_kib > 0 && opts->buffer_kib <= INT_MAX / 1024 &&
+        (rc = pcap_set_buffer_size(pc, opts->buffer_kib * 1024)) != 0)
+        return live_fail(pc, opts->iface, "buffer size", rc, err);
+    rc = pcap_activate(pc);
+    if (rc < 0)
+        return live_fail(pc, opts->iface, "activate", rc, err);
+    *out = capture_wrap(pc, true, err);
+    return *out != NULL ? 0 : -1;
+}
+
+int
+pl_capture_set_filter(struct pl_capture *cap, const char *expr, struct pl_err *err)
+{
+    struct bpf_program prog;
+
+    if (expr == NULL || expr[0] == '\0')
+        return 0;
+    if (pcap_compile(cap->pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        pl_err_set(err, "invalid filter '%s': %s", expr, pcap_geterr(cap->pc));
+        return -1;
+    }
+    int rc = pcap_setfilter(cap->pc, &prog);
+    pcap_freecode(&prog);
+    if (rc != 0) {
+        pl_err_set(err, "cannot install filter '%s': %s", expr, pcap_geterr(cap->pc));
+        return -1;
+    }
+    return 0;
+}
+
+enum pl_linktype
+pl_capture_linktype(const struct pl_capture *cap)
+{
+    return cap->link;
+}
+
+const char *
+pl_capture_linktype_name(const struct pl_capture *cap)
+{
+    const char *name = pcap_datalink_val_to_name(cap->dlt);
+    return name != NULL ? name : "unknown";
+}
+
+int
+pl_capture_run(struct pl_capture *cap, pl_frame_fn on_frame, pl_badrec_fn on_badrec,
+               void (*on_idle)(void *ctx), void *ctx, struct pl_err *err)
+{
+    struct pcap_pkthdr *h;
+    const u_char *bytes;
+
+    while (!cap->stop) {
+        int rc = pcap_next_ex(cap->pc, &h, &bytes);
+        if (rc == 0) { /* live: the read timed out with no packet */
+            if (on_idle != NULL)
+                on_idle(ctx);
+            continue;
+        }
+        if (rc == PCAP_ERROR_BREAK) /* end of a savefile, or pcap_breakloop() */
+            return cap->stop ? 0 : 1;
+        if (rc < 0) {
+            pl_err_set(err, "%s", pcap_geterr(cap->pc));
+            return -1;
+        }
+        /* h and bytes are valid only until the next pcap_next_ex() call. */
+        uint64_t ts_us = (uint64_t)(uint32_t)h->ts.tv_sec * 1000000u +
+                         (uint64_t)(uint32_t)h->ts.tv_usec;
+        if (h->caplen == 0 || h->caplen > PL_CAPTURE_MAX_CAPLEN || h->caplen > h->len) {
+            if (on_badrec != NULL)
+                on_badrec(ctx, ts_us); /* impossible record header: refused, as tcpdump does */
+            continue;
+        }
+        struct pl_frame fr = {
+            .data = bytes,
+            .cap_len = h->caplen,
+            .wire_len = h->len,
+            .ts_us = ts_us,
+            .link = cap->link,
+        };
+        if (!on_frame(ctx, &fr))
+            return 0;
+    }
+    return 0;
+}
+
+void
+pl_capture_stop(struct pl_capture *cap)
+{
+    cap->stop = 1;
+    pcap_breakloop(cap->pc);
+}
+
+int
+pl_capture_stats(struct pl_capture *cap, uint64_t *recv, uint64_t *drop, uint64_t *ifdrop)
+{
+    struct pcap_stat st;
+
+    if (!cap->is_live || pcap_stats(cap->pc, &st) != 0)
+        return -1;
+    *recv = st.ps_recv;
+    *drop = st.ps_drop;
+    *ifdrop = st.ps_ifdrop;
+    return 0;
+}
+
+int
+pl_capture_fd(const struct pl_capture *cap)
+{
+    return cap->is_live ? pcap_get_selectable_fd(cap->pc) : -1;
+}
+
+void
+pl_capture_close(struct pl_capture *cap)
+{
+    if (cap == NULL)
+        return;
+    pcap_close(cap->pc);
+    free(cap);
+}
+
+int
+pl_capture_list_ifaces(void *out_file, struct pl_err *err)
+{
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_if_t *all = NULL;
+    FILE *out = out_file;
+    int n = 0;
+
+    if (pcap_findalldevs(&all, ebuf) != 0) {
+        pl_err_set(err, "cannot list interfaces: %s", ebuf);
+        return -1;
+    }
+    for (pcap_if_t *d = all; d != NULL; d = d->next) {
+        fprintf(out, "%d.%s", ++n, d->name);
+        if (d->description != NULL)
+            fprintf(out, " (%s)", d->description);
+        fputs(" [", out);
+        fputs((d->flags & PCAP_IF_UP) ? "Up" : "Down", out);
+        if (d->flags & PCAP_IF_RUNNING)
+            fputs(", Running", out);
+        if (d->flags & PCAP_IF_LOOPBACK)
+            fputs(", Loopback", out);
+        fputs("]\n", out);
+    }
+    pcap_freealldevs(all);
+    return 0;
+}

@@ -1,6 +1,790 @@
-/* src/main.c — command line (placeholder). */
-int
-main(void)
+/* src/main.c — command line (SPEC §7): parse options, wire the modules together, print errors,
+ * choose the exit code (0 success, 1 failure, 2 usage error). */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "portlabel/capture.h"
+#include "portlabel/output.h"
+#include "portlabel/pipeline.h"
+#include "portlabel/registry.h"
+
+#define PL_EXIT_OK 0
+#define PL_EXIT_FAIL 1
+#define PL_EXIT_USAGE 2
+#define PL_MAX_FILES 4096       /* -r given more often than this is a usage error */
+#define PL_WARN_PRINT_MAX 20    /* registry warnings printed before a summary line */
+#define PL_TICK_US 1000000u     /* live: status line / duration check period */
+
+#ifndef PL_VERSION
+#define PL_VERSION "0.1.0"
+#endif
+
+enum long_only_opt {
+    OPT_DURATION = 256,
+    OPT_AUDIT,
+    OPT_ONLY_FLAGGED,
+    OPT_IDLE,
+    OPT_ACTIVE,
+    OPT_MAX_FLOWS,
+    OPT_VERSION,
+};
+
+struct options {
+    const char *files[PL_MAX_FILES];
+    size_t nfiles;
+    const char *iface;
+    uint64_t count;
+    int snaplen;
+    bool promisc;
+    int buffer_kib;
+    const char *user;
+    double duration_s;
+    const char *registry;
+    enum pl_format format;
+    const char *output;
+    bool audit;
+    bool only_flagged;
+    uint64_t idle_us, active_us;
+    uint32_t max_flows;
+    bool list_ifaces;
+    char *filter; /* joined trailing arguments, owned */
+    int first_arg; /* index in argv of the first non-option argument */
+};
+
+/* Signal state: the one place with mutable file-scope data, because a signal
+ * handler can reach nothing else. */
+static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_usr1;
+static volatile sig_atomic_t g_tick;
+static struct pl_capture *volatile g_cap;
+
+static void
+on_stop_signal(int sig)
 {
+    if (g_stop) { /* second signal: leave at once */
+        static const char msg[] = "\nportlabel: interrupted again, exiting\n";
+        ssize_t rc = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)rc;
+        _exit(PL_EXIT_FAIL);
+    }
+    (void)sig;
+    g_stop = 1;
+    if (g_cap != NULL)
+        pl_capture_stop(g_cap);
+}
+
+static void
+on_usr1(int sig)
+{
+    (void)sig;
+    g_usr1 = 1;
+}
+
+static void
+on_alarm(int sig)
+{
+    (void)sig;
+    g_tick = 1;
+}
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+"Usage: portlabel [options] -r FILE [-r FILE ...] [filter expression]\n"
+"       portlabel [options] -i IFACE [filter expression]\n"
+"       portlabel lookup [-R FILE] [-F text|json] PORT/PROTO | PORT | NAME ...\n"
+"       portlabel -D\n"
+"\n"
+"Label network flows with the service IANA registered for their port.\n"
+"\n"
+"Input:\n"
+"  -r FILE              read a pcap or pcapng file ('-' = standard input); repeat for\n"
+"                       several files, read in order as one stream\n"
+"  -i IFACE             capture live on IFACE ('any' = every interface)\n"
+"  -D, --list-interfaces  list capture interfaces and exit\n"
+"  -c COUNT             stop after COUNT packets (default: no limit)\n"
+"  -s SNAPLEN           live: bytes captured per packet (default 262144)\n"
+"  -p                   live: do not put the interface in promiscuous mode\n"
+"  -B KIB               live: kernel capture buffer size in KiB (default: libpcap's)\n"
+"  -Z USER              live: drop privileges to USER once the capture is open\n"
+"  --duration SEC       live: stop after SEC seconds (default: run until a signal)\n"
+"  filter expression    a BPF filter, as tcpdump takes it (pcap-filter(7))\n"
+"\n"
+"Registry:\n"
+"  -R, --registry FILE  IANA CSV or XML, or a services(5) file (default: $PORTLABEL_REGISTRY,\n"
+"                       else the installed IANA registry, else\n"
+"                       /usr/share/wireshark/services, else /etc/services)\n"
+"\n"
+"Flows:\n"
+"  --idle-timeout SEC   end a flow after SEC seconds without a packet (default 300)\n"
+"  --active-timeout SEC end a flow that has lasted SEC seconds (default 1800)\n"
+"  --max-flows N        live flows kept; the least recently seen is evicted (default 1000000)\n"
+"\n"
+"Output:\n"
+"  -F, --format FMT     text (default), json (JSON Lines) or csv\n"
+"  -o, --output FILE    write there instead of standard output\n"
+"  --audit              one record per (protocol, service port) instead of per flow\n"
+"  --only-flagged       only flows labelled unauthorized, unassigned or reserved\n"
+"\n"
+"  -h, --help           this help\n"
+"  --version            print the version\n"
+"\n"
+"Exit status: 0 success, 1 error, 2 usage error.\n");
+}
+
+/* Parse a non-negative decimal integer no larger than max. */
+static bool
+parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
+        return false;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Parse seconds (decimal fraction allowed) into microseconds; > 0 unless allow_zero. */
+static bool
+parse_seconds(const char *s, bool allow_zero, uint64_t *out_us)
+{
+    char *end;
+    double v;
+
+    if (s == NULL || *s == '\0')
+        return false;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || *end != '\0' || !(v >= 0.0) || v > 1e9 || (!allow_zero && v <= 0.0))
+        return false;
+    *out_us = (uint64_t)(v * 1e6 + 0.5);
+    return true;
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("portlabel: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'portlabel --help' for more information.\n", stderr);
+    return PL_EXIT_USAGE;
+}
+
+/* Parse argv into *o. Returns -1 to continue, or an exit code. */
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+    static const struct option longopts[] = {
+        {"registry", required_argument, NULL, 'R'},
+        {"format", required_argument, NULL, 'F'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {"list-interfaces", no_argument, NULL, 'D'},
+        {"duration", required_argument, NULL, OPT_DURATION},
+        {"audit", no_argument, NULL, OPT_AUDIT},
+        {"only-flagged", no_argument, NULL, OPT_ONLY_FLAGGED},
+        {"idle-timeout", required_argument, NULL, OPT_IDLE},
+        {"active-timeout", required_argument, NULL, OPT_ACTIVE},
+        {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    uint64_t v;
+    int ch;
+
+    memset(o, 0, sizeof *o);
+    o->promisc = true;
+    o->idle_us = PL_FLOW_IDLE_DEFAULT_US;
+    o->active_us = PL_FLOW_ACTIVE_DEFAULT_US;
+    o->max_flows = PL_FLOW_MAX_DEFAULT;
+    o->format = PL_FMT_TEXT;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":r:i:c:s:pB:Z:R:F:o:hD", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'r':
+            if (o->nfiles == PL_MAX_FILES)
+                return usage_error("too many -r files (at most %s)", "4096");
+            o->files[o->nfiles++] = optarg;
+            break;
+        case 'i':
+            o->iface = optarg;
+            break;
+        case 'c':
+            if (!parse_u64(optarg, UINT64_MAX, &v) || v == 0)
+                return usage_error("invalid packet count '%s'", optarg);
+            o->count = v;
+            break;
+        case 's':
+            if (!parse_u64(optarg, PL_CAPTURE_MAX_CAPLEN, &v))
+                return usage_error("invalid snaplen '%s' (0 to 262144)", optarg);
+            o->snaplen = (int)v;
+            break;
+        case 'p':
+            o->promisc = false;
+            break;
+        case 'B':
+            if (!parse_u64(optarg, INT_MAX / 1024, &v) || v == 0)
+                return usage_error("invalid buffer size '%s' (KiB)", optarg);
+            o->buffer_kib = (int)v;
+            break;
+        case 'Z':
+            o->user = optarg;
+            break;
+        case 'R':
+            o->registry = optarg;
+            break;
+        case 'F':
+            if (!pl_format_parse(optarg, &o->format))
+                return usage_error("unknown format '%s' (text, json or csv)", optarg);
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return PL_EXIT_OK;
+        case 'D':
+            o->list_ifaces = true;
+            break;
+        case OPT_DURATION:
+            if (!parse_seconds(optarg, false, &v))
+                return usage_error("invalid duration '%s' (seconds)", optarg);
+            o->duration_s = (double)v / 1e6;
+            break;
+        case OPT_AUDIT:
+            o->audit = true;
+            break;
+        case OPT_ONLY_FLAGGED:
+            o->only_flagged = true;
+            break;
+        case OPT_IDLE:
+            if (!parse_seconds(optarg, false, &o->idle_us))
+                return usage_error("invalid idle timeout '%s' (seconds)", optarg);
+            break;
+        case OPT_ACTIVE:
+            if (!parse_seconds(optarg, false, &o->active_us))
+                return usage_error("invalid active timeout '%s' (seconds)", optarg);
+            break;
+        case OPT_MAX_FLOWS:
+            if (!parse_u64(optarg, UINT32_MAX, &v) || v == 0)
+                return usage_error("invalid --max-flows '%s'", optarg);
+            o->max_flows = (uint32_t)v;
+            break;
+        case OPT_VERSION:
+            printf("portlabel %s\n", PL_VERSION);
+            return PL_EXIT_OK;
+        case ':':
+            return usage_error("option '%s' needs an argument", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    o->first_arg = optind;
+    return -1;
+}
+
+/* Join argv[from..argc) with spaces (the BPF filter, as tcpdump takes it). */
+static char *
+join_args(int argc, char **argv, int from)
+{
+    size_t len = 1;
+    char *s;
+
+    for (int i = from; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    s = malloc(len);
+    if (s == NULL)
+        return NULL;
+    s[0] = '\0';
+    for (int i = from; i < argc; i++) {
+        if (i > from)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+struct warn_state {
+    unsigned long printed;
+    unsigned long total;
+};
+
+static void
+on_registry_warning(void *ctx, const char *path, unsigned long line, const char *why)
+{
+    struct warn_state *w = ctx;
+
+    if (w->printed++ < PL_WARN_PRINT_MAX)
+        fprintf(stderr, "portlabel: warning: %s:%lu: %s (row skipped)\n", path, line, why);
+    w->total++;
+}
+
+/* Find and load the registry. NULL after printing an error. */
+static struct pl_registry *
+load_registry(const char *cli_path, bool quiet_no_unauth)
+{
+    struct pl_err err = {.msg = ""};
+    struct warn_state ws = {0, 0};
+    char path[PATH_MAX];
+    struct pl_registry *reg;
+
+    if (pl_registry_discover(cli_path, path, sizeof path, &err) != 0) {
+        fprintf(stderr, "portlabel: %s\n", err.msg);
+        return NULL;
+    }
+    reg = pl_registry_new();
+    if (reg == NULL) {
+        fprintf(stderr, "portlabel: out of memory loading the registry\n");
+        return NULL;
+    }
+    if (pl_registry_load(reg, path, on_registry_warning, &ws, &err) != 0) {
+        fprintf(stderr, "portlabel: registry: %s\n", err.msg);
+        pl_registry_free(reg);
+        return NULL;
+    }
+    if (ws.printed > PL_WARN_PRINT_MAX)
+        fprintf(stderr, "portlabel: warning: %s: %lu bad rows skipped in all\n", path, ws.total);
+    if (!quiet_no_unauth && !pl_registry_has_unauthorized(reg))
+        fprintf(stderr,
+                "portlabel: warning: registry %s carries no unauthorized-use data: "
+                "no flow will be flagged\n",
+                path);
+    return reg;
+}
+
+/* `portlabel lookup QUERY...` */
+static int
+run_lookup(const struct options *o, int argc, char **argv, int from)
+{
+    struct pl_err err = {.msg = ""};
+    struct pl_registry *reg;
+    int rc = PL_EXIT_OK;
+    int nq = 0;
+    int ch;
+    enum pl_format fmt = o->format;
+    const char *registry = o->registry;
+    static const struct option longopts[] = {
+        {"registry", required_argument, NULL, 'R'},
+        {"format", required_argument, NULL, 'F'},
+        {NULL, 0, NULL, 0},
+    };
+
+    /* Options may also follow the word `lookup`. */
+    optind = from + 1;
+    while ((ch = getopt_long(argc, argv, ":R:F:", longopts, NULL)) != -1) {
+        if (ch == 'R') {
+            registry = optarg;
+        } else if (ch == 'F') {
+            if (!pl_format_parse(optarg, &fmt) || fmt == PL_FMT_CSV)
+                return usage_error("lookup: unknown format '%s' (text or json)", optarg);
+        } else if (ch == ':') {
+            return usage_error("lookup: option '%s' needs an argument", argv[optind - 1]);
+        } else {
+            return usage_error("lookup: unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return usage_error("lookup: %s", "give a port (443), port/protocol (443/tcp) or name");
+    if (fmt == PL_FMT_CSV)
+        return usage_error("lookup: format '%s' is not supported (text or json)", "csv");
+    reg = load_registry(registry, true);
+    if (reg == NULL)
+        return PL_EXIT_FAIL;
+    for (int i = optind; i < argc; i++) {
+        int n = pl_lookup_print(reg, argv[i], fmt, stdout, &err);
+        if (n < 0) {
+            rc = usage_error("lookup: %s", err.msg);
+            break;
+        }
+        if (n == 0) {
+            fprintf(stderr, "portlabel: lookup: no registry entry for '%s'\n", argv[i]);
+            rc = PL_EXIT_FAIL;
+        }
+        nq++;
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "portlabel: write error: %s\n", strerror(errno));
+        rc = PL_EXIT_FAIL;
+    }
+    pl_registry_free(reg);
+    return rc;
+}
+
+/* Everything one run needs, passed to the capture callbacks. */
+struct run_ctx {
+    struct pl_pipeline *pipe;
+    struct pl_capture *cap;
+    bool live;
+    bool status_line;       /* live text capture on a terminal: refresh a status line */
+    uint64_t deadline_us;   /* --duration end on the clock; 0 = none */
+    bool stop_by_limit;     /* -c or --duration reached */
+};
+
+static uint64_t
+clock_us(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
+
+static void
+print_counters(const struct run_ctx *r, bool in_place)
+{
+    struct pl_summary s;
+    uint64_t recv = 0, drop = 0, ifdrop = 0;
+
+    pl_pipeline_totals(r->pipe, &s);
+    if (r->live)
+        (void)pl_capture_stats(r->cap, &recv, &drop, &ifdrop);
+    fprintf(stderr, "%sportlabel: %llu packets, %llu in flows, %llu flows ended, %llu dropped%s",
+            in_place ? "\r" : "", (unsigned long long)s.packets_total,
+            (unsigned long long)s.packets_in_flows, (unsigned long long)s.flows_total,
+            (unsigned long long)(drop + ifdrop), in_place ? "\033[K" : "\n");
+    fflush(stderr);
+}
+
+/* Once a second (live): duration limit, status line. */
+static void
+on_tick(struct run_ctx *r)
+{
+    uint64_t now = clock_us();
+
+    g_tick = 0;
+    if (r->deadline_us != 0 && now >= r->deadline_us) {
+        r->stop_by_limit = true;
+        pl_capture_stop(r->cap);
+    }
+    if (r->status_line)
+        print_counters(r, true);
+}
+
+static bool
+on_frame(void *ctx, const struct pl_frame *fr)
+{
+    struct run_ctx *r = ctx;
+    bool go_on = pl_pipeline_frame(r->pipe, fr);
+
+    if (!go_on)
+        r->stop_by_limit = true;
+    if (g_tick && r->live)
+        on_tick(r);
+    if (g_usr1) {
+        g_usr1 = 0;
+        print_counters(r, false);
+    }
+    return go_on && !g_stop;
+}
+
+static void
+on_badrec(void *ctx, uint64_t ts_us)
+{
+    struct run_ctx *r = ctx;
+    pl_pipeline_bad_record(r->pipe, ts_us);
+}
+
+static void
+on_idle(void *ctx)
+{
+    struct run_ctx *r = ctx;
+
+    /* A quiet link still expires its flows: move flow time on by the clock. */
+    pl_pipeline_tick(r->pipe, clock_us());
+    if (g_tick)
+        on_tick(r);
+    if (g_usr1) {
+        g_usr1 = 0;
+        print_counters(r, false);
+    }
+}
+
+/* Look the -Z user up before capturing: a missing user is an error up front. */
+static int
+lookup_user(const char *user, struct passwd *pw_out, char *buf, size_t buflen)
+{
+    struct passwd *res = NULL;
+    int rc = getpwnam_r(user, pw_out, buf, buflen, &res);
+
+    if (rc != 0 || res == NULL) {
+        fprintf(stderr, "portlabel: -Z %s: %s\n", user,
+                rc != 0 ? strerror(rc) : "no such user");
+        return -1;
+    }
     return 0;
+}
+
+/* Drop to pw: supplementary groups, gid, uid, in that order, each checked. */
+static int
+drop_privileges(const struct passwd *pw)
+{
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0) {
+        fprintf(stderr, "portlabel: -Z %s: initgroups: %s\n", pw->pw_name, strerror(errno));
+        return -1;
+    }
+    if (setgid(pw->pw_gid) != 0) {
+        fprintf(stderr, "portlabel: -Z %s: setgid: %s\n", pw->pw_name, strerror(errno));
+        return -1;
+    }
+    if (setuid(pw->pw_uid) != 0) {
+        fprintf(stderr, "portlabel: -Z %s: setuid: %s\n", pw->pw_name, strerror(errno));
+        return -1;
+    }
+    if (pw->pw_uid != 0 && (setuid(0) == 0 || geteuid() != pw->pw_uid || getegid() != pw->pw_gid)) {
+        fprintf(stderr, "portlabel: -Z %s: privileges were not dropped\n", pw->pw_name);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+install_signals(bool live)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_usr1;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
+    if (live) {
+        struct itimerval it = {{1, 0}, {1, 0}};
+        sa.sa_handler = on_alarm;
+        sigaction(SIGALRM, &sa, NULL);
+        setitimer(ITIMER_REAL, &it, NULL);
+    }
+}
+
+/* Open the output file (or standard output). */
+static FILE *
+open_output(const char *path, bool *owns)
+{
+    FILE *out;
+
+    *owns = false;
+    if (path == NULL || strcmp(path, "-") == 0)
+        return stdout;
+    out = fopen(path, "w");
+    if (out == NULL) {
+        fprintf(stderr, "portlabel: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    *owns = true;
+    return out;
+}
+
+/* Read every -r file, or the live interface, through the pipeline. */
+static int
+run_capture(struct options *o, struct pl_registry *reg, struct pl_capture *first,
+            const struct passwd *drop_to)
+{
+    struct pl_err err = {.msg = ""};
+    struct pl_pipeline_opts popts;
+    struct run_ctx r;
+    struct pl_sink *sink;
+    bool owns_out;
+    int rc = PL_EXIT_OK;
+    FILE *out;
+
+    memset(&r, 0, sizeof r);
+    r.live = o->iface != NULL;
+    r.cap = first;
+
+    out = open_output(o->output, &owns_out);
+    if (out == NULL)
+        return PL_EXIT_FAIL;
+    struct pl_sink_opts sopts = {.format = o->format, .audit = o->audit, .streaming = r.live};
+    sink = pl_sink_new(&sopts, out, owns_out, &err);
+    if (sink == NULL) {
+        fprintf(stderr, "portlabel: %s\n", err.msg);
+        if (owns_out)
+            fclose(out);
+        return PL_EXIT_FAIL;
+    }
+    memset(&popts, 0, sizeof popts);
+    popts.flow.idle_us = o->idle_us;
+    popts.flow.active_us = o->active_us;
+    popts.flow.max_flows = o->max_flows;
+    popts.flow.max_frags = PL_FRAG_MAX_DEFAULT;
+    popts.only_flagged = o->only_flagged;
+    popts.audit = o->audit;
+    popts.max_packets = o->count;
+    r.pipe = pl_pipeline_new(&popts, reg, sink, &err);
+    if (r.pipe == NULL) {
+        fprintf(stderr, "portlabel: %s\n", err.msg);
+        pl_sink_free(sink);
+        return PL_EXIT_FAIL;
+    }
+    if (pl_pipeline_begin(r.pipe, &err) != 0) {
+        fprintf(stderr, "portlabel: %s\n", err.msg);
+        rc = PL_EXIT_FAIL;
+        goto done;
+    }
+
+    if (r.live) {
+        if (drop_to != NULL && drop_privileges(drop_to) != 0) {
+            rc = PL_EXIT_FAIL;
+            goto done;
+        }
+        if (drop_to == NULL && geteuid() == 0)
+            fprintf(stderr, "portlabel: warning: running as root; use -Z USER to drop "
+                            "privileges once the capture is open\n");
+        r.status_line = o->format == PL_FMT_TEXT && isatty(STDERR_FILENO);
+        if (o->duration_s > 0)
+            r.deadline_us = clock_us() + (uint64_t)(o->duration_s * 1e6);
+        g_cap = r.cap;
+        install_signals(true);
+        int st = pl_capture_run(r.cap, on_frame, on_badrec, on_idle, &r, &err);
+        g_cap = NULL;
+        if (r.status_line)
+            fputs("\r\033[K", stderr);
+        if (st < 0) {
+            fprintf(stderr, "portlabel: %s: %s\n", o->iface, err.msg);
+            rc = PL_EXIT_FAIL;
+        }
+    } else {
+        install_signals(false);
+        for (size_t i = 0; i < o->nfiles && !g_stop && !r.stop_by_limit; i++) {
+            const char *name = strcmp(o->files[i], "-") == 0 ? "standard input" : o->files[i];
+            if (r.cap == NULL && pl_capture_open_file(&r.cap, o->files[i], &err) != 0) {
+                fprintf(stderr, "portlabel: %s\n", err.msg);
+                rc = PL_EXIT_FAIL;
+                break;
+            }
+            if (pl_capture_set_filter(r.cap, o->filter, &err) != 0) {
+                fprintf(stderr, "portlabel: %s: %s\n", name, err.msg);
+                rc = PL_EXIT_FAIL;
+                break;
+            }
+            g_cap = r.cap;
+            int st = pl_capture_run(r.cap, on_frame, on_badrec, NULL, &r, &err);
+            g_cap = NULL;
+            if (st < 0) {
+                fprintf(stderr, "portlabel: %s: read error: %s\n", name, err.msg);
+                rc = PL_EXIT_FAIL;
+                break;
+            }
+            pl_capture_close(r.cap);
+            r.cap = NULL;
+        }
+    }
+
+    {
+        uint64_t st3[3];
+        bool have = r.live && pl_capture_stats(r.cap, &st3[0], &st3[1], &st3[2]) == 0;
+        enum pl_end_reason why = (r.live && (g_stop || r.stop_by_limit)) ? PL_END_SHUTDOWN
+                                                                         : PL_END_EOF;
+        if (pl_pipeline_finish(r.pipe, why, have ? st3 : NULL, &err) != 0) {
+            fprintf(stderr, "portlabel: %s\n", err.msg);
+            rc = PL_EXIT_FAIL;
+        }
+    }
+done:
+    pl_pipeline_free(r.pipe);
+    pl_sink_free(sink); /* closes -o FILE; a failed close was reported by the sink's end */
+    if (r.cap != NULL && r.cap != first)
+        pl_capture_close(r.cap);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct pl_err err = {.msg = ""};
+    struct options o;
+    struct pl_registry *reg;
+    struct pl_capture *cap = NULL;
+    struct passwd pw;
+    char pwbuf[4096];
+    int rc;
+
+    if ((rc = parse_options(argc, argv, &o)) >= 0)
+        return rc;
+    if (o.first_arg < argc && strcmp(argv[o.first_arg], "lookup") == 0)
+        return run_lookup(&o, argc, argv, o.first_arg);
+    if (o.list_ifaces) {
+        if (pl_capture_list_ifaces(stdout, &err) != 0) {
+            fprintf(stderr, "portlabel: %s\n", err.msg);
+            return PL_EXIT_FAIL;
+        }
+        return PL_EXIT_OK;
+    }
+    if (o.nfiles == 0 && o.iface == NULL)
+        return usage_error("%s", "nothing to read: give -r FILE or -i IFACE (see --help)");
+    if (o.nfiles > 0 && o.iface != NULL)
+        return usage_error("%s", "-r and -i cannot be used together");
+    if (o.iface == NULL && (o.user != NULL || o.duration_s > 0))
+        return usage_error("%s", "-Z and --duration apply to live capture (-i) only");
+    o.filter = join_args(argc, argv, o.first_arg);
+    if (o.filter == NULL) {
+        fprintf(stderr, "portlabel: out of memory\n");
+        return PL_EXIT_FAIL;
+    }
+    if (o.user != NULL && lookup_user(o.user, &pw, pwbuf, sizeof pwbuf) != 0) {
+        free(o.filter);
+        return PL_EXIT_FAIL;
+    }
+
+    /* Open the input first: a missing file or interface is reported before anything else. */
+    if (o.iface != NULL) {
+        struct pl_live_opts lo = {.iface = o.iface, .snaplen = o.snaplen, .promisc = o.promisc,
+                                  .buffer_kib = o.buffer_kib, .timeout_ms = 250};
+        if (pl_capture_open_live(&cap, &lo, &err) != 0 ||
+            pl_capture_set_filter(cap, o.filter, &err) != 0) {
+            fprintf(stderr, "portlabel: %s\n", err.msg);
+            pl_capture_close(cap);
+            free(o.filter);
+            return strncmp(err.msg, "invalid filter", 14) == 0 ? PL_EXIT_USAGE : PL_EXIT_FAIL;
+        }
+    } else {
+        if (pl_capture_open_file(&cap, o.files[0], &err) != 0) {
+            fprintf(stderr, "portlabel: %s\n", err.msg);
+            free(o.filter);
+            return PL_EXIT_FAIL;
+        }
+        if (pl_capture_set_filter(cap, o.filter, &err) != 0) {
+            fprintf(stderr, "portlabel: %s\n", err.msg);
+            pl_capture_close(cap);
+            free(o.filter);
+            return PL_EXIT_USAGE;
+        }
+    }
+
+    reg = load_registry(o.registry, false);
+    if (reg == NULL) {
+        pl_capture_close(cap);
+        free(o.filter);
+        return PL_EXIT_FAIL;
+    }
+    rc = run_capture(&o, reg, cap, o.user != NULL ? &pw : NULL);
+    if (o.iface != NULL)
+        pl_capture_close(cap);
+    pl_registry_free(reg);
+    free(o.filter);
+    return rc;
 }

@@ -1,0 +1,183 @@
+/* src/pipeline.c — frame -> decode -> flow -> label -> sink, and the run's totals (SPEC §3-§6). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "portlabel/decode.h"
+#include "portlabel/pipeline.h"
+
+struct pl_pipeline {
+    struct pl_pipeline_opts opts;
+    const struct pl_registry *reg; /* borrowed */
+    struct pl_sink *sink;          /* borrowed */
+    struct pl_flow_table *ft;
+    struct pl_audit *audit;        /* NULL unless opts.audit */
+    struct pl_summary sum;         /* decoder outcomes and flow records; table stats added at the end */
+    bool write_failed;             /* first output error, kept in write_err */
+    struct pl_err write_err;
+};
+
+/* True when a flow belongs in --only-flagged output. */
+static bool
+is_flagged(const struct pl_flow *f)
+{
+    return pl_label_is_unauthorized(&f->label) || f->label.status == PL_STATUS_UNASSIGNED ||
+           f->label.status == PL_STATUS_RESERVED;
+}
+
+/* Flow table callback: one record has ended. */
+static void
+on_flow_end(void *ctx, const struct pl_flow *f)
+{
+    struct pl_pipeline *p = ctx;
+
+    p->sum.flows_total++;
+    if (f->label.status < PL_STATUS_COUNT)
+        p->sum.flows_by_status[f->label.status]++;
+    if (pl_label_is_unauthorized(&f->label))
+        p->sum.flows_unauthorized++;
+    if (p->opts.only_flagged && !is_flagged(f))
+        return;
+    if (p->audit != NULL) {
+        pl_audit_add(p->audit, f);
+        return;
+    }
+    if (p->write_failed)
+        return;
+    if (p->sink->ops->flow(p->sink, f, &p->write_err) != 0)
+        p->write_failed = true;
+}
+
+struct pl_pipeline *
+pl_pipeline_new(const struct pl_pipeline_opts *opts, const struct pl_registry *reg,
+                struct pl_sink *sink, struct pl_err *err)
+{
+    struct pl_pipeline *p = calloc(1, sizeof *p);
+
+    if (p == NULL) {
+        pl_err_set(err, "out of memory");
+        return NULL;
+    }
+    p->opts = *opts;
+    p->reg = reg;
+    p->sink = sink;
+    p->ft = pl_flow_table_new(&opts->flow, reg, on_flow_end, p, err);
+    if (p->ft == NULL) {
+        free(p);
+        return NULL;
+    }
+    if (opts->audit && (p->audit = pl_audit_new(err)) == NULL) {
+        pl_flow_table_free(p->ft);
+        free(p);
+        return NULL;
+    }
+    if (reg != NULL) {
+        p->sum.registry_path = pl_registry_path(reg);
+        p->sum.registry_rows = pl_registry_rows(reg);
+        p->sum.registry_has_unauthorized = pl_registry_has_unauthorized(reg);
+        switch (pl_registry_format(reg)) {
+        case PL_REG_FMT_CSV: p->sum.registry_format = "csv"; break;
+        case PL_REG_FMT_XML: p->sum.registry_format = "xml"; break;
+        case PL_REG_FMT_SERVICES: p->sum.registry_format = "services"; break;
+        }
+    }
+    return p;
+}
+
+void
+pl_pipeline_free(struct pl_pipeline *p)
+{
+    if (p == NULL)
+        return;
+    pl_flow_table_free(p->ft);
+    pl_audit_free(p->audit);
+    free(p);
+}
+
+int
+pl_pipeline_begin(struct pl_pipeline *p, struct pl_err *err)
+{
+    return p->sink->ops->begin(p->sink, err);
+}
+
+bool
+pl_pipeline_frame(struct pl_pipeline *p, const struct pl_frame *fr)
+{
+    struct pl_pkt pkt;
+
+    p->sum.packets_total++;
+    /* SPEC §8: every packet's timestamp first ends the flows due at or before it. */
+    pl_flow_table_advance(p->ft, fr->ts_us);
+    switch (pl_decode_frame(fr, &pkt)) {
+    case PL_DEC_OK:
+        (void)pl_flow_table_packet(p->ft, &pkt); /* unattributed fragments are counted there */
+        break;
+    case PL_DEC_TRUNCATED:
+        p->sum.truncated++;
+        break;
+    case PL_DEC_MALFORMED:
+        p->sum.malformed++;
+        break;
+    case PL_DEC_NON_IP:
+        p->sum.non_ip++;
+        break;
+    case PL_DEC_OTHER_IP:
+        p->sum.other_ip[pkt.l4_proto]++;
+        break;
+    case PL_DEC_UNSUPPORTED_LINK:
+        p->sum.unsupported_link++;
+        break;
+    }
+    if (p->opts.max_packets != 0 && p->sum.packets_total >= p->opts.max_packets)
+        return false;
+    return !p->write_failed;
+}
+
+void
+pl_pipeline_bad_record(struct pl_pipeline *p, uint64_t ts_us)
+{
+    (void)ts_us; /* an impossible record header's timestamp is not trusted to move time */
+    p->sum.packets_total++;
+    p->sum.bad_records++;
+}
+
+void
+pl_pipeline_tick(struct pl_pipeline *p, uint64_t now_us)
+{
+    pl_flow_table_advance(p->ft, now_us);
+}
+
+void
+pl_pipeline_totals(const struct pl_pipeline *p, struct pl_summary *out)
+{
+    struct pl_flow_stats st;
+
+    *out = p->sum;
+    pl_flow_table_stats(p->ft, &st);
+    out->packets_in_flows = st.packets_in_flows;
+    out->fragment_unattributed = st.fragment_unattributed;
+    out->flows_evicted = st.flows_evicted;
+    out->frags_dropped = st.frags_dropped;
+}
+
+int
+pl_pipeline_finish(struct pl_pipeline *p, enum pl_end_reason why, const uint64_t cap_stats[3],
+                   struct pl_err *err)
+{
+    struct pl_summary sum;
+
+    pl_flow_table_finish(p->ft, why);
+    pl_pipeline_totals(p, &sum);
+    if (cap_stats != NULL) {
+        sum.has_capture_stats = true;
+        sum.ps_recv = cap_stats[0];
+        sum.ps_drop = cap_stats[1];
+        sum.ps_ifdrop = cap_stats[2];
+    }
+    if (p->write_failed) {
+        *err = p->write_err;
+        return -1;
+    }
+    if (p->audit != NULL && pl_audit_emit(p->audit, p->sink, err) != 0)
+        return -1;
+    return p->sink->ops->end(p->sink, &sum, err);
+}

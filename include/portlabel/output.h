@@ -76,18 +76,33 @@ struct pl_sink_opts {
 
 struct pl_sink {
     const struct pl_sink_ops *ops;
-    FILE *out;         /* borrowed unless owns_out */
-    bool owns_out;     /* close out in destroy */
+    FILE *out;         /* the stream the format writes to (see pl_sink_new) */
+    bool owns_out;     /* close the caller's stream in pl_sink_free */
     struct pl_sink_opts opts;
     void *priv;        /* format-private state */
+    FILE *user_out;    /* the caller's stream when out is a private buffered duplicate */
+    char *vbuf;        /* out's 1 MiB stdio buffer (batch mode), owned */
 };
 
-/* A sink writing to out. owns_out: the sink closes out when destroyed.
- * NULL with err set on failure. */
+/* A sink writing to out. owns_out: the sink closes out when freed.
+ * Batch mode (!opts->streaming): out is flushed, and records go through a
+ * private stream on a dup(2) of its descriptor with a 1 MiB buffer, so the
+ * caller's stream keeps its own buffering; streams without a descriptor are
+ * written directly. Streaming mode: out is flushed after every record.
+ * The caller must not write to out between pl_sink_new and pl_sink_free.
+ * Call order: begin, then flow (or, with opts->audit, pl_audit_emit), then
+ * end once with the summary (end flushes and reports write errors), then
+ * pl_sink_free. NULL with err set on failure. */
 struct pl_sink *pl_sink_new(const struct pl_sink_opts *opts, FILE *out, bool owns_out,
                             struct pl_err *err);
 /* Calls ops->destroy and frees the sink. NULL is a no-op. */
 void pl_sink_free(struct pl_sink *s);
+
+/* The run summary as the text format prints it after its table, for a
+ * format that has no place for it (main writes it to standard error for CSV:
+ * an RFC 4180 file holds one table, so CSV output carries no summary rows).
+ * Write errors are left on out's error indicator. */
+void pl_summary_write_text(FILE *out, const struct pl_summary *sum);
 
 /* Audit aggregation: per (protocol, service port) totals. */
 struct pl_audit;
@@ -95,7 +110,8 @@ struct pl_audit *pl_audit_new(struct pl_err *err);
 void pl_audit_free(struct pl_audit *a);
 void pl_audit_add(struct pl_audit *a, const struct pl_flow *flow); /* dies on OOM */
 /* Emit every row to sink->ops->audit, sorted by bytes (descending), then
- * protocol and port. */
+ * protocol and port. Call between ops->begin and ops->end. 0, or -1 with err
+ * set (a write error). */
 int pl_audit_emit(struct pl_audit *a, struct pl_sink *s, struct pl_err *err);
 
 /* Format-escaping writers for registry strings and other untrusted text. */

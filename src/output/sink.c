@@ -1,3 +1,208 @@
-/* src/output/sink.c — placeholder until the module lands. */
-extern int pl_placeholder_sink;
-int pl_placeholder_sink;
+/* src/output/sink.c — output sinks behind an ops table, one file per format (SPEC §6). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "output/output_int.h"
+
+/* Buffer for batch output: one write(2) per MiB instead of per stdio block. */
+#define SINK_VBUF_LEN (1u << 20)
+
+bool
+pl_format_parse(const char *s, enum pl_format *out)
+{
+    static const struct {
+        const char *name;
+        enum pl_format fmt;
+    } names[] = {
+        {"text", PL_FMT_TEXT},
+        {"json", PL_FMT_JSON},
+        {"csv", PL_FMT_CSV},
+    };
+
+    if (s == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcasecmp(s, names[i].name) == 0) {
+            *out = names[i].fmt;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Batch mode: write through a private stream on a duplicate of out's file
+ * descriptor, so that the 1 MiB buffer can be installed before any I/O (as
+ * setvbuf requires) and released when the sink goes, whatever the caller does
+ * with out afterwards. Streams without a descriptor (fmemopen) are used as is. */
+static void
+attach_buffer(struct pl_sink *s)
+{
+    int fd = fileno(s->out);
+    if (fd < 0 || fflush(s->out) != 0)
+        return;
+    int dfd = dup(fd);
+    if (dfd < 0)
+        return;
+    FILE *f = fdopen(dfd, "w");
+    if (f == NULL) {
+        close(dfd);
+        return;
+    }
+    char *buf = malloc(SINK_VBUF_LEN);
+    if (buf == NULL || setvbuf(f, buf, _IOFBF, SINK_VBUF_LEN) != 0) {
+        fclose(f);
+        free(buf);
+        return;
+    }
+    s->user_out = s->out;
+    s->out = f;
+    s->vbuf = buf;
+}
+
+struct pl_sink *
+pl_sink_new(const struct pl_sink_opts *opts, FILE *out, bool owns_out, struct pl_err *err)
+{
+    struct pl_sink *s = calloc(1, sizeof *s);
+    int rc;
+
+    if (s == NULL) {
+        pl_err_set(err, "output: out of memory");
+        return NULL;
+    }
+    s->opts = *opts;
+    s->out = out;
+    s->owns_out = owns_out;
+    switch (opts->format) {
+    case PL_FMT_JSON: rc = pl_sink_json_init(s, err); break;
+    case PL_FMT_CSV: rc = pl_sink_csv_init(s, err); break;
+    case PL_FMT_TEXT: rc = pl_sink_text_init(s, err); break;
+    default:
+        pl_err_set(err, "output: unknown format %d", (int)opts->format);
+        rc = -1;
+    }
+    if (rc < 0) {
+        free(s);
+        return NULL;
+    }
+    if (!opts->streaming)
+        attach_buffer(s);
+    return s;
+}
+
+void
+pl_sink_free(struct pl_sink *s)
+{
+    if (s == NULL)
+        return;
+    if (s->ops != NULL && s->ops->destroy != NULL)
+        s->ops->destroy(s);
+    if (s->user_out != NULL) {
+        fclose(s->out); /* the private duplicate; errors were reported by end() */
+        free(s->vbuf);
+        s->out = s->user_out;
+    }
+    if (s->owns_out)
+        fclose(s->out);
+    else
+        fflush(s->out);
+    free(s);
+}
+
+static int
+write_error(struct pl_err *err, int saved_errno)
+{
+    pl_err_set(err, "write error: %s", strerror(saved_errno != 0 ? saved_errno : EIO));
+    return -1;
+}
+
+int
+pl_sink_record_done(struct pl_sink *s, struct pl_err *err)
+{
+    if (s->opts.streaming && fflush(s->out) != 0)
+        return write_error(err, errno);
+    if (ferror(s->out))
+        return write_error(err, errno);
+    return 0;
+}
+
+int
+pl_sink_finish(struct pl_sink *s, struct pl_err *err)
+{
+    if (fflush(s->out) != 0 || ferror(s->out))
+        return write_error(err, errno);
+    if (s->user_out != NULL && (fflush(s->user_out) != 0 || ferror(s->user_out)))
+        return write_error(err, errno);
+    return 0;
+}
+
+void
+pl_out_label_view(const struct pl_label *l, struct pl_out_label *v)
+{
+    static const char *const no_aliases[1] = {NULL};
+    const struct pl_reg_entry *e = l->entry;
+
+    memset(v, 0, sizeof *v);
+    v->aliases = no_aliases;
+    if (e != NULL) {
+        v->service = e->service;
+        v->description = e->description != NULL ? e->description : "";
+        v->unauthorized = pl_label_is_unauthorized(l) ? e->unauthorized : NULL;
+        if (e->aliases != NULL) {
+            v->aliases = e->aliases;
+            v->alias_count = e->alias_count;
+        }
+    }
+    v->status = pl_status_name((enum pl_status)l->status);
+    v->port_class = pl_port_class_name((enum pl_port_class)l->port_class);
+    v->basis = pl_basis_name((enum pl_basis)l->basis);
+    v->proto = pl_proto_name((enum pl_proto)l->proto);
+}
+
+const char *
+pl_out_flow_proto(const struct pl_flow *f)
+{
+    enum pl_proto p;
+
+    if (pl_proto_from_ip(f->key.l4_proto, &p))
+        return pl_proto_name(p);
+    return pl_proto_name((enum pl_proto)f->label.proto);
+}
+
+bool
+pl_out_flow_vlan(const struct pl_flow *f, uint16_t *vid)
+{
+    /* The key stores 0 both for untagged frames and for priority tags (VID 0);
+     * struct pl_flow carries no "tagged" flag, so VID 0 prints as null. */
+    *vid = f->key.vlan_id;
+    return f->key.vlan_id != 0;
+}
+
+bool
+pl_out_flow_is_tcp(const struct pl_flow *f)
+{
+    return f->key.l4_proto == PL_IPPROTO_TCP;
+}
+
+void
+pl_out_tcp_flags(char buf[PL_TCP_FLAGS_BUFSZ], uint8_t flags)
+{
+    /* SPEC §6: letters of FSRPAUEC, bit by bit from PL_TCP_FIN (0x01) to PL_TCP_CWR (0x80). */
+    static const char letters[] = "FSRPAUEC";
+    size_t n = 0;
+
+    for (unsigned i = 0; i < 8; i++) {
+        if (flags & (1u << i))
+            buf[n++] = letters[i];
+    }
+    buf[n] = '\0';
+}
+
+void
+pl_out_ts(char buf[PL_TS_BUFSZ], uint64_t ts_us)
+{
+    snprintf(buf, PL_TS_BUFSZ, "%" PRIu64 ".%06" PRIu64, ts_us / 1000000u, ts_us % 1000000u);
+}

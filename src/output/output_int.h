@@ -1,0 +1,57 @@
+/* src/output/output_int.h — declarations shared by the output formats (SPEC §6), not public. */
+#ifndef PORTLABEL_OUTPUT_INT_H
+#define PORTLABEL_OUTPUT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "portlabel/output.h"
+
+/* Each format fills s->ops and s->priv; -1 with err set on failure. */
+int pl_sink_json_init(struct pl_sink *s, struct pl_err *err);
+int pl_sink_csv_init(struct pl_sink *s, struct pl_err *err);
+int pl_sink_text_init(struct pl_sink *s, struct pl_err *err);
+
+/* After each record: in streaming mode flush; report a write error seen on
+ * the stream. 0, or -1 with err "write error: ...". */
+int pl_sink_record_done(struct pl_sink *s, struct pl_err *err);
+/* At end of output: flush and check the stream. 0, or -1 with err set. */
+int pl_sink_finish(struct pl_sink *s, struct pl_err *err);
+
+/* The label's registry strings, with a missing entry mapped to what the
+ * formats print: no service, no description, no aliases, no unauthorized text.
+ * An empty unauthorized text is reported as NULL (the flow is not flagged). */
+struct pl_out_label {
+    const char *service;        /* NULL: none */
+    const char *description;    /* NULL: no row covers the port */
+    const char *unauthorized;   /* NULL: none */
+    const char *const *aliases; /* alias_count entries */
+    uint32_t alias_count;
+    const char *status;         /* "assigned", ... */
+    const char *port_class;     /* "system", ... */
+    const char *basis;          /* "handshake", ... */
+    const char *proto;          /* "tcp", ... */
+};
+void pl_out_label_view(const struct pl_label *l, struct pl_out_label *v);
+
+/* Transport protocol name of a flow: from its key's IP protocol number. */
+const char *pl_out_flow_proto(const struct pl_flow *f);
+
+/* The flow's VLAN ID for output. False when the flow is untagged (vlan null). */
+bool pl_out_flow_vlan(const struct pl_flow *f, uint16_t *vid);
+
+/* TCP flag letters "FSRPAUEC" for the bits set, in that order, NUL-terminated. */
+#define PL_TCP_FLAGS_BUFSZ 9
+void pl_out_tcp_flags(char buf[PL_TCP_FLAGS_BUFSZ], uint8_t flags);
+
+/* True when the flow is TCP (tcp_flags_* are meaningful). */
+bool pl_out_flow_is_tcp(const struct pl_flow *f);
+
+/* Epoch microseconds as "SEC.UUUUUU" (exact: integer arithmetic only). */
+#define PL_TS_BUFSZ 32
+void pl_out_ts(char buf[PL_TS_BUFSZ], uint64_t ts_us);
+
+/* Address text: "a.b.c.d" or inet_ntop's IPv6 form. */
+#define PL_ADDR_BUFSZ 48
+
+#endif

@@ -98,6 +98,9 @@ enum pl_anomaly {
     PL_ANOM_IPV4_FRAG_OFF = 1u << 12,   /* fragment that would run past 65535 (soft) */
     PL_ANOM_LINK_BAD = 1u << 13,        /* link header field out of range */
     PL_ANOM_TRAILER = 1u << 14,         /* bytes beyond the declared IP length (soft) */
+    PL_ANOM_TCP_DOFF = 1u << 15,        /* TCP data offset below 5 or past the segment (soft) */
+    PL_ANOM_DCCP_DOFF = 1u << 16,       /* DCCP data offset below the generic header (soft) */
+    PL_ANOM_UDP_LEN = 1u << 17,         /* UDP length differs from the IP length (soft) */
 };
 
 /* Fixed-size summary of one packet. Lives on the caller's stack. Tuple first. */
@@ -116,6 +119,9 @@ struct pl_pkt {
     uint8_t frag;           /* enum pl_frag */
     uint8_t vlan_count;     /* tags seen (outermost first); 0 when untagged */
     uint8_t mpls_count;     /* MPLS labels seen */
+    uint8_t frag_proto;     /* fragment key protocol: IPv4 protocol, or the IPv6 fragment
+                             * header's next header; valid when frag != PL_FRAG_NONE */
+    bool frag_more;         /* more-fragments flag (IPv4 MF, IPv6 M) */
     uint16_t vlan[PL_VLAN_MAX]; /* VLAN IDs (12 bits), outermost first */
     uint32_t frag_id;       /* IPv4 identification (16 bits) or IPv6 fragment identification */
     uint32_t ip_len;        /* IP-layer bytes per SPEC §3 (declared, or captured for IPv4 TSO) */

@@ -91,6 +91,22 @@ pl_capture_open_file(struct pl_capture **out, const char *path, struct pl_err *e
     return *out != NULL ? 0 : -1;
 }
 
+int
+pl_capture_open_fp(struct pl_capture **out, FILE *fp, const char *name, struct pl_err *err)
+{
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *pc;
+
+    *out = NULL;
+    pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+    if (pc == NULL) {
+        pl_err_set(err, "%s: %s", name, ebuf[0] != '\0' ? ebuf : "cannot open capture");
+        return -1;
+    }
+    *out = capture_wrap(pc, false, err);
+    return *out != NULL ? 0 : -1;
+}
+
 /* Record one failing libpcap call on a live handle. */
 static int
 live_fail(pcap_t *pc, const char *iface, const char *what, int rc, struct pl_err *err)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "portlabel/err.h"
 #include "portlabel/pkt.h"
@@ -28,6 +29,8 @@ struct pl_live_opts {
 
 /* Open a saved pcap/pcapng file ("-" for standard input). -1 with err set. */
 int pl_capture_open_file(struct pl_capture **out, const char *path, struct pl_err *err);
+/* Same from an open stream (e.g. fmemopen); the capture closes fp. */
+int pl_capture_open_fp(struct pl_capture **out, FILE *fp, const char *name, struct pl_err *err);
 /* Open a live interface. -1 with err set (no such device, no permission, ...). */
 int pl_capture_open_live(struct pl_capture **out, const struct pl_live_opts *opts,
                          struct pl_err *err);

@@ -1,3 +1,833 @@
-/* src/label/registry.c — placeholder until the module lands. */
-extern int pl_placeholder_registry;
-int pl_placeholder_registry;
+/* src/label/registry.c — the Service Name and Transport Protocol Port Number
+ * Registry (RFC 6335) as lookup tables: rows from any reader are normalised
+ * per SPEC §2 into uthash tables (protocol, port) -> entry and name -> rows. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "label/registry_int.h"
+#include "portlabel/err.h"
+#include "portlabel/pkt.h"
+#include "portlabel/registry.h"
+
+#define uthash_fatal(msg) pl_die_oom(msg)
+#include <uthash.h>
+
+#define PORTS_PER_PROTO 65536u
+#define ARENA_BLOCK_LEN ((size_t)64 * 1024)
+#define ARENA_ALIGN ((size_t)16)
+#define NAME_MAX_LEN 255 /* longer query names cannot match a stored key buffer */
+
+struct arena_block {
+    struct arena_block *next;
+    size_t used; /* bytes of data handed out */
+    size_t size; /* bytes of data */
+    char data[];
+};
+
+/* (protocol, port) -> entry. Items live in one array (port_store). */
+struct port_item {
+    uint32_t key; /* proto << 16 | port */
+    const struct pl_reg_entry *entry;
+    UT_hash_handle hh;
+};
+
+/* Lower-cased name -> the rows carrying it, in file order. */
+struct name_item {
+    const char *key; /* lower case, in the arena */
+    uint32_t *rows;  /* indexes into reg->rows (malloc'd) */
+    uint32_t n, cap;
+    UT_hash_handle hh;
+};
+
+struct pl_registry {
+    char *path;                  /* as given to load (malloc'd) */
+    char *buf;                   /* file contents; the CSV reader's strings point into it */
+    struct arena_block *arena;   /* other strings, entries, alias arrays */
+    struct reg_row *rows;        /* accepted rows in file order */
+    size_t nrows, rows_cap;
+    uint64_t rows_ok;            /* accepted data rows */
+    uint64_t rows_bad;           /* skipped rows */
+    enum pl_registry_format fmt;
+    bool has_unauth;             /* the source carries unauthorized-use data */
+    bool loaded;
+    pl_registry_warn_fn warn;
+    void *warn_ctx;
+    struct port_item *ports;     /* uthash head */
+    struct port_item *port_store;
+    struct name_item *names;     /* uthash head */
+};
+
+static void *
+arena_alloc(struct pl_registry *reg, size_t len)
+{
+    struct arena_block *b = reg->arena;
+
+    len = (len + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+    if (b == NULL || b->size - b->used < len) {
+        size_t size = len > ARENA_BLOCK_LEN ? len : ARENA_BLOCK_LEN;
+        b = malloc(sizeof *b + size);
+        if (b == NULL)
+            return NULL;
+        b->size = size;
+        b->used = 0;
+        if (reg->arena != NULL && size > ARENA_BLOCK_LEN) {
+            /* an outsized block goes second so the current block keeps serving */
+            b->next = reg->arena->next;
+            reg->arena->next = b;
+        } else {
+            b->next = reg->arena;
+            reg->arena = b;
+        }
+    }
+    void *p = b->data + b->used;
+    b->used += len;
+    return p;
+}
+
+char *
+pl_reg_strndup(struct pl_registry *reg, const char *s, size_t len)
+{
+    char *p = arena_alloc(reg, len + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+struct pl_registry *
+pl_registry_new(void)
+{
+    return calloc(1, sizeof(struct pl_registry));
+}
+
+void
+pl_registry_free(struct pl_registry *reg)
+{
+    if (reg == NULL)
+        return;
+    HASH_CLEAR(hh, reg->ports);
+    free(reg->port_store);
+    struct name_item *ni, *tmp;
+    HASH_ITER(hh, reg->names, ni, tmp)
+    {
+        HASH_DELETE(hh, reg->names, ni);
+        free(ni->rows); /* the item itself lives in the arena */
+    }
+    while (reg->arena != NULL) {
+        struct arena_block *next = reg->arena->next;
+        free(reg->arena);
+        reg->arena = next;
+    }
+    free(reg->rows);
+    free(reg->buf);
+    free(reg->path);
+    free(reg);
+}
+
+/* ---- services for the readers ---- */
+
+int
+pl_reg_add_row(struct pl_registry *reg, const struct reg_row *row, struct pl_err *err)
+{
+    if (reg->nrows == UINT32_MAX) {
+        pl_err_set(err, "%s: too many rows", reg->path);
+        return -1;
+    }
+    if (reg->nrows == reg->rows_cap) {
+        size_t cap = reg->rows_cap ? reg->rows_cap * 2 : 1024;
+        struct reg_row *rows = realloc(reg->rows, cap * sizeof *rows);
+        if (rows == NULL) {
+            pl_err_set(err, "%s: out of memory", reg->path);
+            return -1;
+        }
+        reg->rows = rows;
+        reg->rows_cap = cap;
+    }
+    reg->rows[reg->nrows++] = *row;
+    return 0;
+}
+
+void
+pl_reg_count_row(struct pl_registry *reg)
+{
+    reg->rows_ok++;
+}
+
+void
+pl_reg_bad_row(struct pl_registry *reg, unsigned long line, const char *why)
+{
+    reg->rows_bad++;
+    if (reg->warn != NULL)
+        reg->warn(reg->warn_ctx, reg->path, line, why);
+}
+
+const char *
+pl_reg_name(const struct pl_registry *reg)
+{
+    return reg->path;
+}
+
+void
+pl_reg_set_has_unauthorized(struct pl_registry *reg)
+{
+    reg->has_unauth = true;
+}
+
+static bool
+is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static void
+trim(const char **s, size_t *len)
+{
+    while (*len > 0 && is_blank(**s)) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len > 0 && is_blank((*s)[*len - 1]))
+        (*len)--;
+}
+
+/* Up to 5 decimal digits, value <= 65535. Advances *i. */
+static bool
+parse_u16(const char *s, size_t len, size_t *i, uint16_t *out)
+{
+    uint32_t v = 0;
+    size_t start = *i;
+
+    while (*i < len && s[*i] >= '0' && s[*i] <= '9') {
+        v = v * 10u + (uint32_t)(s[*i] - '0');
+        if (v > UINT16_MAX)
+            return false;
+        (*i)++;
+    }
+    if (*i == start)
+        return false;
+    *out = (uint16_t)v;
+    return true;
+}
+
+bool
+pl_reg_parse_port(const char *s, size_t len, struct reg_row *row)
+{
+    size_t i = 0;
+
+    trim(&s, &len);
+    row->has_port = false;
+    row->lo = row->hi = 0;
+    if (len == 0)
+        return true;
+    if (!parse_u16(s, len, &i, &row->lo))
+        return false;
+    row->hi = row->lo;
+    if (i < len && s[i] == '-') {
+        i++;
+        if (!parse_u16(s, len, &i, &row->hi) || row->hi < row->lo)
+            return false;
+    }
+    if (i != len)
+        return false;
+    row->has_port = true;
+    return true;
+}
+
+static const char *const proto_names[PL_PROTO_COUNT] = {"tcp", "udp", "sctp", "dccp"};
+
+static bool
+proto_match(const char *s, size_t len, enum pl_proto *out)
+{
+    for (int p = 0; p < PL_PROTO_COUNT; p++) {
+        if (strlen(proto_names[p]) == len && strncasecmp(s, proto_names[p], len) == 0) {
+            *out = (enum pl_proto)p;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+pl_reg_parse_proto(const char *s, size_t len, struct reg_row *row)
+{
+    enum pl_proto p;
+
+    trim(&s, &len);
+    row->protos = 0;
+    if (len == 0)
+        return true;
+    if (!proto_match(s, len, &p))
+        return false;
+    row->protos = PL_REG_PROTO_BIT(p);
+    return true;
+}
+
+/* ---- building the tables ---- */
+
+static enum pl_status
+status_of(const struct reg_row *r)
+{
+    const char *d = r->desc;
+
+    if (r->name[0] != '\0')
+        return PL_STATUS_ASSIGNED;
+    while (is_blank(*d) || *d == '\n' || *d == '\r')
+        d++;
+    if (strncasecmp(d, "reserved", 8) == 0)
+        return PL_STATUS_RESERVED;
+    if (strncasecmp(d, "unassigned", 10) == 0 || strncasecmp(d, "(unassigned)", 12) == 0)
+        return PL_STATUS_UNASSIGNED;
+    return PL_STATUS_UNNAMED;
+}
+
+/* SPEC §2 precedence: single port before range, then named before unnamed,
+ * then file order (row indexes ascend in file order). */
+static unsigned
+rank(const struct reg_row *r)
+{
+    return (r->lo != r->hi ? 2u : 0u) + (r->name[0] == '\0' ? 1u : 0u);
+}
+
+static void
+sort_precedence(const struct pl_registry *reg, uint32_t *ids, size_t n)
+{
+    for (size_t i = 1; i < n; i++) { /* stable insertion sort: lists are short */
+        uint32_t id = ids[i];
+        unsigned k = rank(&reg->rows[id]);
+        size_t j = i;
+        while (j > 0 && rank(&reg->rows[ids[j - 1]]) > k) {
+            ids[j] = ids[j - 1];
+            j--;
+        }
+        ids[j] = id;
+    }
+}
+
+/* Fill e from covering rows already in precedence order. aliases: room for
+ * n - 1 pointers, or NULL to leave the entry without aliases. */
+static void
+fill_entry(const struct pl_registry *reg, struct pl_reg_entry *e, const uint32_t *ids, size_t n,
+           const char **aliases)
+{
+    const struct reg_row *primary = &reg->rows[ids[0]];
+    uint32_t na = 0;
+
+    e->service = primary->name[0] != '\0' ? primary->name : NULL;
+    e->description = primary->desc;
+    e->status = (uint8_t)status_of(primary);
+    e->unauthorized = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (reg->rows[ids[i]].unauth[0] != '\0') {
+            e->unauthorized = reg->rows[ids[i]].unauth;
+            break;
+        }
+    }
+    for (size_t i = 1; aliases != NULL && i < n; i++) {
+        const char *name = reg->rows[ids[i]].name;
+        bool dup = name[0] == '\0' || (e->service != NULL && strcasecmp(name, e->service) == 0);
+        for (uint32_t j = 0; !dup && j < na; j++)
+            dup = strcasecmp(name, aliases[j]) == 0;
+        if (!dup)
+            aliases[na++] = name;
+    }
+    e->aliases = aliases;
+    e->alias_count = na;
+}
+
+static struct pl_reg_entry *
+make_entry(struct pl_registry *reg, const uint32_t *ids, size_t n)
+{
+    struct pl_reg_entry *e = arena_alloc(reg, sizeof *e);
+    const char **aliases = NULL;
+
+    if (e == NULL)
+        return NULL;
+    if (n > 1 && (aliases = arena_alloc(reg, (n - 1) * sizeof *aliases)) == NULL)
+        return NULL;
+    fill_entry(reg, e, ids, n, aliases);
+    return e;
+}
+
+static uint8_t
+row_protos(const struct reg_row *r)
+{
+    /* SPEC §2: a row with a port but no protocol covers tcp and udp */
+    return r->protos != 0 ? r->protos
+                          : (uint8_t)(PL_REG_PROTO_BIT(PL_PROTO_TCP) | PL_REG_PROTO_BIT(PL_PROTO_UDP));
+}
+
+static void
+lower_copy(char *dst, const char *src, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        dst[i] = (char)tolower((unsigned char)src[i]);
+    dst[len] = '\0';
+}
+
+static int
+build_names(struct pl_registry *reg, struct pl_err *err)
+{
+    for (size_t i = 0; i < reg->nrows; i++) {
+        const char *name = reg->rows[i].name;
+        size_t len = strlen(name);
+        struct name_item *ni;
+        char *key;
+
+        if (len == 0)
+            continue;
+        if ((key = arena_alloc(reg, len + 1)) == NULL)
+            goto oom;
+        lower_copy(key, name, len);
+        HASH_FIND(hh, reg->names, key, len, ni);
+        if (ni == NULL) {
+            if ((ni = arena_alloc(reg, sizeof *ni)) == NULL)
+                goto oom;
+            memset(ni, 0, sizeof *ni);
+            ni->key = key;
+            HASH_ADD_KEYPTR(hh, reg->names, ni->key, len, ni);
+        }
+        if (ni->n == ni->cap) {
+            uint32_t cap = ni->cap ? ni->cap * 2 : 2;
+            uint32_t *rows = realloc(ni->rows, cap * sizeof *rows);
+            if (rows == NULL)
+                goto oom;
+            ni->rows = rows;
+            ni->cap = cap;
+        }
+        ni->rows[ni->n++] = (uint32_t)i;
+    }
+    return 0;
+oom:
+    pl_err_set(err, "%s: out of memory", reg->path);
+    return -1;
+}
+
+/* Covering rows per (protocol, port) in CSR form (start[slot]..start[slot+1]
+ * index ids), then one entry per distinct list of covering rows: consecutive
+ * ports covered by the same rows (a range) share one entry. */
+static int
+build_ports(struct pl_registry *reg, struct pl_err *err)
+{
+    const size_t nslots = (size_t)PL_PROTO_COUNT * PORTS_PER_PROTO;
+    uint32_t *start = calloc(nslots + 1, sizeof *start);
+    uint32_t *fill = NULL, *ids = NULL;
+    size_t total = 0, used = 0;
+    int rc = -1;
+
+    if (start == NULL)
+        goto out;
+    for (size_t i = 0; i < reg->nrows; i++) {
+        const struct reg_row *r = &reg->rows[i];
+        if (!r->has_port)
+            continue;
+        for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+            if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
+                continue;
+            for (uint32_t port = r->lo; port <= r->hi; port++)
+                start[(size_t)p * PORTS_PER_PROTO + port + 1]++;
+            total += (size_t)r->hi - r->lo + 1;
+        }
+    }
+    if (total > UINT32_MAX) {
+        pl_err_set(err, "%s: too many rows", reg->path);
+        goto out_msg;
+    }
+    for (size_t s = 0; s < nslots; s++) {
+        used += start[s + 1] != 0;
+        start[s + 1] += start[s];
+    }
+    fill = malloc(nslots * sizeof *fill);
+    ids = malloc((total ? total : 1) * sizeof *ids);
+    reg->port_store = malloc((used ? used : 1) * sizeof *reg->port_store);
+    if (fill == NULL || ids == NULL || reg->port_store == NULL)
+        goto out;
+    memcpy(fill, start, nslots * sizeof *fill);
+    for (size_t i = 0; i < reg->nrows; i++) { /* file order within each list */
+        const struct reg_row *r = &reg->rows[i];
+        if (!r->has_port)
+            continue;
+        for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+            if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
+                continue;
+            for (uint32_t port = r->lo; port <= r->hi; port++)
+                ids[fill[(size_t)p * PORTS_PER_PROTO + port]++] = (uint32_t)i;
+        }
+    }
+
+    const uint32_t *prev = NULL;
+    size_t prev_n = 0, item = 0;
+    const struct pl_reg_entry *entry = NULL;
+    for (size_t s = 0; s < nslots; s++) {
+        uint32_t *list = ids + start[s];
+        size_t n = start[s + 1] - start[s];
+        if (n == 0)
+            continue;
+        sort_precedence(reg, list, n);
+        if (prev == NULL || n != prev_n || memcmp(prev, list, n * sizeof *list) != 0) {
+            if ((entry = make_entry(reg, list, n)) == NULL)
+                goto out;
+            prev = list;
+            prev_n = n;
+        }
+        struct port_item *pi = &reg->port_store[item++];
+        pi->key = (uint32_t)s; /* slot == proto << 16 | port */
+        pi->entry = entry;
+        HASH_ADD(hh, reg->ports, key, sizeof pi->key, pi);
+    }
+    rc = 0;
+out:
+    if (rc != 0)
+        pl_err_set(err, "%s: out of memory", reg->path);
+out_msg:
+    free(start);
+    free(fill);
+    free(ids);
+    return rc;
+}
+
+/* ---- loading ---- */
+
+enum pl_registry_format
+pl_reg_sniff(const char *buf, size_t len)
+{
+    size_t i = 0;
+
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) /* UTF-8 byte order mark */
+        i = 3;
+    while (i < len && isspace((unsigned char)buf[i]))
+        i++;
+    if (i < len && buf[i] == '<')
+        return PL_REG_FMT_XML;
+
+    /* The IANA CSV header names its columns on the first line. */
+    char head[512];
+    size_t n = 0;
+    for (; i < len && buf[i] != '\n' && n < sizeof head - 1; i++)
+        head[n++] = (char)tolower((unsigned char)buf[i]);
+    head[n] = '\0';
+    if (strstr(head, "service name") != NULL && strstr(head, "port number") != NULL)
+        return PL_REG_FMT_CSV;
+    return PL_REG_FMT_SERVICES;
+}
+
+/* Takes ownership of buf (len bytes, plus room for a NUL at buf[len]). */
+static int
+load_buf(struct pl_registry *reg, char *buf, size_t len, const char *name,
+         pl_registry_warn_fn warn, void *warn_ctx, struct pl_err *err)
+{
+    int rc;
+
+    buf[len] = '\0';
+    reg->buf = buf;
+    reg->warn = warn;
+    reg->warn_ctx = warn_ctx;
+    if ((reg->path = strdup(name)) == NULL) {
+        pl_err_set(err, "%s: out of memory", name);
+        return -1;
+    }
+    reg->fmt = pl_reg_sniff(buf, len);
+    switch (reg->fmt) {
+    case PL_REG_FMT_CSV:
+        rc = pl_reg_read_csv(reg, buf, len, err);
+        break;
+    case PL_REG_FMT_XML:
+        rc = pl_reg_read_xml(reg, buf, len, err);
+        break;
+    default:
+        rc = pl_reg_read_services(reg, buf, len, err);
+        break;
+    }
+    if (rc == 0 && reg->rows_ok == 0) {
+        pl_err_set(err, "%s: no registry records found", name);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = build_ports(reg, err);
+    if (rc == 0)
+        rc = build_names(reg, err);
+    reg->warn = NULL;
+    reg->warn_ctx = NULL;
+    return rc;
+}
+
+int
+pl_registry_load_mem(struct pl_registry *reg, const char *data, size_t len, const char *name,
+                     pl_registry_warn_fn warn, void *warn_ctx, struct pl_err *err)
+{
+    if (reg->loaded) {
+        pl_err_set(err, "%s: a registry is already loaded", name);
+        return -1;
+    }
+    reg->loaded = true;
+    char *buf = malloc(len + 1);
+    if (buf == NULL) {
+        pl_err_set(err, "%s: out of memory", name);
+        return -1;
+    }
+    if (len > 0)
+        memcpy(buf, data, len);
+    return load_buf(reg, buf, len, name, warn, warn_ctx, err);
+}
+
+int
+pl_registry_load(struct pl_registry *reg, const char *path, pl_registry_warn_fn warn,
+                 void *warn_ctx, struct pl_err *err)
+{
+    if (reg->loaded) {
+        pl_err_set(err, "%s: a registry is already loaded", path);
+        return -1;
+    }
+    reg->loaded = true;
+
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        pl_err_set(err, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = (size_t)1 << 20, len = 0;
+    char *buf = malloc(cap + 1);
+    for (;;) {
+        if (buf == NULL) {
+            fclose(fp);
+            pl_err_set(err, "%s: out of memory", path);
+            return -1;
+        }
+        len += fread(buf + len, 1, cap - len, fp);
+        if (ferror(fp)) {
+            int e = errno;
+            free(buf);
+            fclose(fp);
+            pl_err_set(err, "%s: %s", path, strerror(e));
+            return -1;
+        }
+        if (feof(fp))
+            break;
+        if (len == cap) {
+            cap *= 2;
+            char *nb = realloc(buf, cap + 1);
+            if (nb == NULL)
+                free(buf);
+            buf = nb;
+        }
+    }
+    fclose(fp);
+    return load_buf(reg, buf, len, path, warn, warn_ctx, err);
+}
+
+/* ---- queries ---- */
+
+const struct pl_reg_entry *
+pl_registry_get(const struct pl_registry *reg, enum pl_proto proto, uint16_t port)
+{
+    struct port_item *pi;
+    uint32_t key;
+
+    if (reg == NULL || (unsigned)proto >= PL_PROTO_COUNT)
+        return NULL;
+    key = (uint32_t)proto << 16 | port;
+    HASH_FIND(hh, reg->ports, &key, sizeof key, pi);
+    return pi != NULL ? pi->entry : NULL;
+}
+
+enum pl_status
+pl_registry_status(const struct pl_registry *reg, enum pl_proto proto, uint16_t port)
+{
+    const struct pl_reg_entry *e = pl_registry_get(reg, proto, port);
+    return e != NULL ? (enum pl_status)e->status : PL_STATUS_UNASSIGNED;
+}
+
+struct name_hit {
+    int32_t port; /* -1: the row has no port */
+    uint32_t proto;
+    uint32_t row;
+};
+
+static int
+cmp_hit(const void *a, const void *b)
+{
+    const struct name_hit *x = a, *y = b;
+    if (x->port != y->port)
+        return x->port < y->port ? -1 : 1;
+    if (x->proto != y->proto)
+        return x->proto < y->proto ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+size_t
+pl_registry_find_name(const struct pl_registry *reg, const char *name, pl_registry_name_fn fn,
+                      void *ctx)
+{
+    size_t len = strlen(name), n = 0, calls = 0;
+    char key[NAME_MAX_LEN + 1];
+    struct name_item *ni;
+
+    if (reg == NULL || len == 0 || len > NAME_MAX_LEN)
+        return 0;
+    lower_copy(key, name, len);
+    HASH_FIND(hh, reg->names, key, len, ni);
+    if (ni == NULL)
+        return 0;
+    for (uint32_t i = 0; i < ni->n; i++) {
+        const struct reg_row *r = &reg->rows[ni->rows[i]];
+        size_t ports = r->has_port ? (size_t)r->hi - r->lo + 1 : 1;
+        for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
+            n += (row_protos(r) & PL_REG_PROTO_BIT(p)) ? ports : 0;
+    }
+    struct name_hit *hits = malloc(n * sizeof *hits);
+    if (hits == NULL)
+        pl_die_oom("registry name look-up");
+    n = 0;
+    for (uint32_t i = 0; i < ni->n; i++) {
+        const struct reg_row *r = &reg->rows[ni->rows[i]];
+        for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+            if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
+                continue;
+            if (!r->has_port) {
+                hits[n++] = (struct name_hit){.port = -1, .proto = p, .row = ni->rows[i]};
+                continue;
+            }
+            for (uint32_t port = r->lo; port <= r->hi; port++)
+                hits[n++] = (struct name_hit){.port = (int32_t)port, .proto = p, .row = ni->rows[i]};
+        }
+    }
+    qsort(hits, n, sizeof *hits, cmp_hit);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && hits[i].port == hits[i - 1].port && hits[i].proto == hits[i - 1].proto)
+            continue;
+        if (hits[i].port >= 0) {
+            fn(ctx, reg->rows[hits[i].row].name, (enum pl_proto)hits[i].proto, hits[i].port,
+               pl_registry_get(reg, (enum pl_proto)hits[i].proto, (uint16_t)hits[i].port));
+        } else {
+            struct pl_reg_entry e; /* a portless row is its own entry, for this call only */
+            fill_entry(reg, &e, &hits[i].row, 1, NULL);
+            fn(ctx, reg->rows[hits[i].row].name, (enum pl_proto)hits[i].proto, -1, &e);
+        }
+        calls++;
+    }
+    free(hits);
+    return calls;
+}
+
+const char *
+pl_registry_path(const struct pl_registry *reg)
+{
+    return reg->path != NULL ? reg->path : "";
+}
+
+uint64_t
+pl_registry_rows(const struct pl_registry *reg)
+{
+    return reg->rows_ok;
+}
+
+uint64_t
+pl_registry_bad_rows(const struct pl_registry *reg)
+{
+    return reg->rows_bad;
+}
+
+enum pl_registry_format
+pl_registry_format(const struct pl_registry *reg)
+{
+    return reg->fmt;
+}
+
+bool
+pl_registry_has_unauthorized(const struct pl_registry *reg)
+{
+    return reg->has_unauth;
+}
+
+/* ---- discovery and names ---- */
+
+static bool
+readable(const char *path)
+{
+    return path[0] != '\0' && access(path, R_OK) == 0;
+}
+
+int
+pl_registry_discover(const char *cli_path, char *out, size_t out_len, struct pl_err *err)
+{
+    static const char *const files[] = {"service-names-port-numbers.csv",
+                                        "service-names-port-numbers.xml"};
+    static const char *const dirs[] = {PL_REGISTRY_INSTALL_DIR, PL_REGISTRY_SOURCE_DIR};
+    static const char *const system_files[] = {"/usr/share/wireshark/services", "/etc/services"};
+    const char *env = getenv("PORTLABEL_REGISTRY");
+    char path[4096];
+
+    /* -R and $PORTLABEL_REGISTRY are taken as given: a missing file is then
+     * reported by the load, naming it, rather than silently replaced. */
+    const char *chosen = cli_path != NULL && cli_path[0] != '\0' ? cli_path
+                         : env != NULL && env[0] != '\0'         ? env
+                                                                 : NULL;
+    for (size_t d = 0; chosen == NULL && d < sizeof dirs / sizeof dirs[0]; d++) {
+        for (size_t f = 0; chosen == NULL && f < sizeof files / sizeof files[0]; f++) {
+            int n = snprintf(path, sizeof path, "%s/%s", dirs[d], files[f]);
+            if (n > 0 && (size_t)n < sizeof path && readable(path))
+                chosen = path;
+        }
+    }
+    for (size_t f = 0; chosen == NULL && f < sizeof system_files / sizeof system_files[0]; f++) {
+        if (readable(system_files[f]))
+            chosen = system_files[f];
+    }
+    if (chosen == NULL) {
+        pl_err_set(err, "no registry found: use -R FILE or PORTLABEL_REGISTRY, or run "
+                        "registry/update.sh");
+        return -1;
+    }
+    if (strlen(chosen) >= out_len) {
+        pl_err_set(err, "%s: path too long", chosen);
+        return -1;
+    }
+    memcpy(out, chosen, strlen(chosen) + 1);
+    return 0;
+}
+
+const char *
+pl_proto_name(enum pl_proto proto)
+{
+    return (unsigned)proto < PL_PROTO_COUNT ? proto_names[proto] : "?";
+}
+
+const char *
+pl_status_name(enum pl_status status)
+{
+    static const char *const names[PL_STATUS_COUNT] = {"assigned", "reserved", "unassigned",
+                                                       "unnamed"};
+    return (unsigned)status < PL_STATUS_COUNT ? names[status] : "?";
+}
+
+bool
+pl_proto_parse(const char *s, enum pl_proto *out)
+{
+    return s != NULL && proto_match(s, strlen(s), out);
+}
+
+bool
+pl_proto_from_ip(uint8_t ip_proto, enum pl_proto *out)
+{
+    switch (ip_proto) {
+    case PL_IPPROTO_TCP:
+        *out = PL_PROTO_TCP;
+        return true;
+    case PL_IPPROTO_UDP:
+        *out = PL_PROTO_UDP;
+        return true;
+    case PL_IPPROTO_SCTP:
+        *out = PL_PROTO_SCTP;
+        return true;
+    case PL_IPPROTO_DCCP:
+        *out = PL_PROTO_DCCP;
+        return true;
+    default:
+        return false;
+    }
+}

@@ -127,7 +127,11 @@ pl_cur_copy(struct pl_cursor *c, void *dst, size_t n)
 static inline uint8_t
 pl_cur_peek_u8(struct pl_cursor *c, size_t off)
 {
-    if (off == SIZE_MAX || !pl_cur_need(c, off + 1))
+    if (off == SIZE_MAX) { /* off + 1 would wrap */
+        c->failed = true;
+        return 0;
+    }
+    if (!pl_cur_need(c, off + 1))
         return 0;
     return c->p[off];
 }

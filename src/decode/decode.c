@@ -99,6 +99,8 @@ pl_decode_frame(const struct pl_frame *fr, struct pl_pkt *pkt)
         pkt->anomalies |= PL_ANOM_CAPLEN_GT_WIRE;
 
     st = decode_link(fr, &c, pkt, &ethertype);
+    if (st == PL_DEC_NON_IP)
+        pkt->layer = PL_LAYER_L2; /* the link was decoded; what it carries is not IP */
     if (st != PL_DEC_OK)
         return st;
     pkt->layer = PL_LAYER_L2;

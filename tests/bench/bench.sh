@@ -283,7 +283,7 @@ peer_cmds() {
         PEER_NAMES+=(nfpcapd); PEER_CMDS+=("nfpcapd -r $f -w $out")
     fi
     if command -v softflowd >/dev/null; then
-        PEER_NAMES+=(softflowd); PEER_CMDS+=("softflowd -r $f -n 127.0.0.1:9")
+        PEER_NAMES+=(softflowd); PEER_CMDS+=("softflowd -r $f -m 2000000 -v 9 -n 127.0.0.1:9")
     fi
     if command -v argus >/dev/null; then
         PEER_NAMES+=(argus); PEER_CMDS+=("argus -r $f -w $out/argus.out")

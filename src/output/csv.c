@@ -5,7 +5,6 @@
  * ";". An RFC 4180 file holds a single table, so the run summary is not
  * written here: end() only flushes (main prints the summary to standard error
  * with pl_summary_write_text). */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,7 +33,8 @@ put_str(FILE *o, const char *v)
 static void
 put_u64(FILE *o, uint64_t v)
 {
-    fprintf(o, ",%" PRIu64, v);
+    putc(',', o);
+    pl_out_u64(o, v);
 }
 
 /* The aliases as one field, joined with ';' and quoted as a whole when needed. */
@@ -89,9 +89,12 @@ csv_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
 
     pl_out_label_view(&f->label, &v);
     pl_out_ts(ts, f->first_ts_us);
-    fprintf(o, "flow,%s", ts);
+    fputs("flow,", o);
+    fputs(ts, o);
     pl_out_ts(ts, f->last_ts_us);
-    fprintf(o, ",%s,%u", ts, (unsigned)f->key.ip_version);
+    putc(',', o);
+    fputs(ts, o);
+    put_u64(o, f->key.ip_version);
     put_str(o, pl_out_flow_proto(f));
     if (pl_out_flow_vlan(f, &vid))
         put_u64(o, vid);

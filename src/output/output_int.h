@@ -47,6 +47,9 @@ void pl_out_tcp_flags(char buf[PL_TCP_FLAGS_BUFSZ], uint8_t flags);
 /* True when the flow is TCP (tcp_flags_* are meaningful). */
 bool pl_out_flow_is_tcp(const struct pl_flow *f);
 
+/* Decimal v, without printf (the formats call this for every number). */
+void pl_out_u64(FILE *out, uint64_t v);
+
 /* Epoch microseconds as "SEC.UUUUUU" (exact: integer arithmetic only). */
 #define PL_TS_BUFSZ 32
 void pl_out_ts(char buf[PL_TS_BUFSZ], uint64_t ts_us);

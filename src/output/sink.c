@@ -1,6 +1,5 @@
 /* src/output/sink.c — output sinks behind an ops table, one file per format (SPEC §6). */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -201,8 +200,38 @@ pl_out_tcp_flags(char buf[PL_TCP_FLAGS_BUFSZ], uint8_t flags)
     buf[n] = '\0';
 }
 
+/* Digits of v, right-aligned in buf[0..20); returns the index of the first. */
+static size_t
+u64_digits(char buf[20], uint64_t v)
+{
+    size_t i = 20;
+
+    do {
+        buf[--i] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0);
+    return i;
+}
+
+void
+pl_out_u64(FILE *out, uint64_t v)
+{
+    char buf[20];
+    size_t i = u64_digits(buf, v);
+
+    fwrite(buf + i, 1, sizeof buf - i, out);
+}
+
 void
 pl_out_ts(char buf[PL_TS_BUFSZ], uint64_t ts_us)
 {
-    snprintf(buf, PL_TS_BUFSZ, "%" PRIu64 ".%06" PRIu64, ts_us / 1000000u, ts_us % 1000000u);
+    char d[20];
+    size_t i = u64_digits(d, ts_us / 1000000u), n = sizeof d - i;
+    uint64_t us = ts_us % 1000000u;
+
+    memcpy(buf, d + i, n);
+    buf[n++] = '.';
+    for (size_t k = 6; k-- > 0; us /= 10u)
+        buf[n + k] = (char)('0' + us % 10u);
+    buf[n + 6] = '\0';
 }

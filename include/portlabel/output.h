@@ -72,6 +72,9 @@ struct pl_sink_opts {
     bool audit;     /* audit records instead of flow records */
     bool streaming; /* live capture: write each record at once (text: fixed widths),
                      * and flush after each one */
+    FILE *summary_out; /* CSV only: an RFC 4180 file holds one table, so the run summary
+                        * is written here in text form instead (main: stderr); NULL: the
+                        * summary is not written. Borrowed. Ignored by text and JSON. */
 };
 
 struct pl_sink {
@@ -98,10 +101,11 @@ struct pl_sink *pl_sink_new(const struct pl_sink_opts *opts, FILE *out, bool own
 /* Calls ops->destroy and frees the sink. NULL is a no-op. */
 void pl_sink_free(struct pl_sink *s);
 
-/* The run summary as the text format prints it after its table, for a
- * format that has no place for it (main writes it to standard error for CSV:
- * an RFC 4180 file holds one table, so CSV output carries no summary rows).
- * Write errors are left on out's error indicator. */
+/* The run summary as the text format prints it after its table: totals with
+ * thousands separators, flows by status, other_ip, the registry source and
+ * rows, and a warning line when the registry has no unauthorized-use data.
+ * The CSV sink writes it to opts.summary_out. Write errors are left on out's
+ * error indicator. */
 void pl_summary_write_text(FILE *out, const struct pl_summary *sum);
 
 /* Audit aggregation: per (protocol, service port) totals. */

@@ -3,8 +3,8 @@
  * One header row, then one row per record; fields quoted per RFC 4180 §2 by
  * pl_out_csv_field; a null value is an empty field; aliases are joined with
  * ";". An RFC 4180 file holds a single table, so the run summary is not
- * written here: end() only flushes (main prints the summary to standard error
- * with pl_summary_write_text). */
+ * written to the CSV stream: end() writes it in text form to opts.summary_out
+ * (main passes stderr), if set. */
 #include <stdio.h>
 #include <string.h>
 
@@ -149,8 +149,13 @@ csv_audit(struct pl_sink *s, const struct pl_audit_row *r, struct pl_err *err)
 static int
 csv_end(struct pl_sink *s, const struct pl_summary *sum, struct pl_err *err)
 {
-    (void)sum;
-    return pl_sink_finish(s, err);
+    int rc = pl_sink_finish(s, err);
+
+    if (s->opts.summary_out != NULL) {
+        pl_summary_write_text(s->opts.summary_out, sum);
+        fflush(s->opts.summary_out);
+    }
+    return rc;
 }
 
 static void

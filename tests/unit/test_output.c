@@ -416,6 +416,29 @@ Test(output, csv_has_header_then_one_row_per_flow_and_no_summary)
     pl_registry_free(reg);
 }
 
+Test(output, csv_summary_goes_to_summary_out_as_text)
+{
+    struct pl_summary sum = mk_summary();
+    struct pl_sink_opts o = {.format = PL_FMT_CSV};
+    struct pl_err err = {""};
+    FILE *out = tmpfile(), *side = tmpfile();
+
+    o.summary_out = side;
+    struct pl_sink *s = pl_sink_new(&o, out, false, &err);
+    cr_assert_not_null(s);
+    cr_assert_eq(s->ops->begin(s, &err), 0);
+    cr_assert_eq(s->ops->end(s, &sum, &err), 0);
+    pl_sink_free(s);
+    char *csv = slurp(out), *txt = slurp(side);
+    cr_assert_str_eq(csv, csv_header);
+    cr_assert_not_null(strstr(txt, "Summary\n"), "%s", txt);
+    cr_assert_not_null(strstr(txt, "1,234,567"), "%s", txt);
+    free(csv);
+    free(txt);
+    fclose(out);
+    fclose(side);
+}
+
 Test(output, csv_quotes_commas_quotes_and_newlines_in_descriptions)
 {
     struct pl_registry *reg = load_reg(reg_csv, sizeof reg_csv - 1);

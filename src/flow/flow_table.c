@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow/flow_int.h"
 #include "portlabel/flow.h"
 #include "portlabel/registry.h"
 
@@ -750,4 +751,10 @@ void
 pl_flow_table_stats(const struct pl_flow_table *ft, struct pl_flow_stats *out)
 {
     *out = ft->stats;
+}
+
+size_t
+pl_flow_table_node_size(void)
+{
+    return sizeof(struct flow_node);
 }

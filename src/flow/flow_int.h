@@ -1,0 +1,10 @@
+/* src/flow/flow_int.h — flow module internals shared with its tests (SPEC §4). */
+#ifndef PL_FLOW_INT_H
+#define PL_FLOW_INT_H
+
+#include <stddef.h>
+
+/* Bytes of one flow record in the pool, UT_hash_handle included (at most 256). */
+size_t pl_flow_table_node_size(void);
+
+#endif

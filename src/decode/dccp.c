@@ -15,10 +15,10 @@
  * The data offset is not checked; a bad one is a soft anomaly. */
 #include "portlabel/decode.h"
 
-#define PL_DCCP_HDR_LEN 12u      /* generic header, X = 0 */
-#define PL_DCCP_HDR_LEN_X 16u    /* generic header, X = 1 */
+#define PL_DCCP_HDR_LEN 12u   /* generic header, X = 0 */
+#define PL_DCCP_HDR_LEN_X 16u /* generic header, X = 1 */
 #define PL_DCCP_CCVAL_CSUM_LEN 3u
-#define PL_DCCP_READ_LEN 9u      /* bytes read: ports, data offset, CCVal, checksum, type/X */
+#define PL_DCCP_READ_LEN 9u /* bytes read: ports, data offset, CCVal, checksum, type/X */
 #define PL_DCCP_X 0x01u
 #define PL_DCCP_TYPE_SHIFT 1u
 #define PL_DCCP_TYPE_MASK 0x0fu

@@ -36,8 +36,7 @@ decode_raw(struct pl_cursor *c, uint16_t *ethertype, struct pl_pkt *pkt)
 
 /* The link layer, up to the EtherType of the network layer. */
 static enum pl_decode_status
-decode_link(const struct pl_frame *fr, struct pl_cursor *c, struct pl_pkt *pkt,
-            uint16_t *ethertype)
+decode_link(const struct pl_frame *fr, struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype)
 {
     enum pl_decode_status st;
 

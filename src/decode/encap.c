@@ -11,8 +11,8 @@
 #include "decode/decode_int.h"
 
 #define PL_VLAN_VID_MASK 0x0fffu
-#define PL_MPLS_BOS 0x00000100u  /* S bit: bottom of stack (RFC 3032 §2.1) */
-#define PL_PPPOE_HDR_LEN 6u      /* ver/type, code, session id, length (RFC 2516 §4) */
+#define PL_MPLS_BOS 0x00000100u /* S bit: bottom of stack (RFC 3032 §2.1) */
+#define PL_PPPOE_HDR_LEN 6u     /* ver/type, code, session id, length (RFC 2516 §4) */
 #define PL_IP_VERSION_SHIFT 4u
 
 static bool

@@ -23,7 +23,7 @@
 #define PL_IPV4_VERSION_SHIFT 4u
 #define PL_IPV4_FLAG_MF 0x2000u
 #define PL_IPV4_FRAG_OFF_MASK 0x1fffu
-#define PL_IPV4_FRAG_UNIT 8u       /* fragment offset is in 8-byte units */
+#define PL_IPV4_FRAG_UNIT 8u /* fragment offset is in 8-byte units */
 #define PL_IPV4_MAX_LEN 65535u
 #define PL_IPV4_ADDR_LEN 4u
 #define PL_IPV4_TOS_LEN 1u
@@ -31,7 +31,7 @@
 #define PL_IPV4_CSUM_LEN 2u
 #define PL_V4MAPPED_PREFIX_LEN 12u /* ::ffff:0:0/96 (RFC 4291 §2.5.5.2) */
 
-static const uint8_t v4mapped_prefix[PL_V4MAPPED_PREFIX_LEN] = {0, 0, 0, 0, 0, 0,
+static const uint8_t v4mapped_prefix[PL_V4MAPPED_PREFIX_LEN] = {0, 0, 0, 0, 0,    0,
                                                                 0, 0, 0, 0, 0xff, 0xff};
 
 enum pl_decode_status

@@ -27,7 +27,7 @@
 #define PL_IPV6_FRAG_HDR_LEN 8u   /* RFC 8200 §4.5 */
 #define PL_IPV6_FRAG_OFF_SHIFT 3u /* offset (13 bits) | res (2) | M (1) */
 #define PL_IPV6_FRAG_M 0x0001u
-#define PL_AH_UNIT 4u             /* RFC 4302 §2.2: Payload Len in 32-bit words, minus 2 */
+#define PL_AH_UNIT 4u /* RFC 4302 §2.2: Payload Len in 32-bit words, minus 2 */
 #define PL_AH_LEN_BIAS 2u
 
 /* Length in bytes of a length-prefixed extension header, from its second byte. */
@@ -75,7 +75,7 @@ walk_ext(struct pl_cursor *c, struct pl_pkt *pkt, uint8_t *nh, size_t *decl_left
             return PL_DEC_MALFORMED;
         }
         if (*nh == PL_IPPROTO_FRAGMENT) {
-            (void)pl_cur_skip(c, 2);                  /* next header, reserved */
+            (void)pl_cur_skip(c, 2); /* next header, reserved */
             uint16_t off_m = pl_cur_be16(c);
             uint32_t ident = pl_cur_be32(c);
             if (pl_cur_failed(c))
@@ -91,7 +91,7 @@ walk_ext(struct pl_cursor *c, struct pl_pkt *pkt, uint8_t *nh, size_t *decl_left
             }
             if (pkt->frag_more)
                 pkt->frag = PL_FRAG_FIRST;
-            continue;                      /* atomic fragment (RFC 6946): keep walking */
+            continue; /* atomic fragment (RFC 6946): keep walking */
         }
         if (!pl_cur_skip(c, hlen))
             return PL_DEC_TRUNCATED;

@@ -21,7 +21,7 @@
 
 #include "decode/decode_int.h"
 
-#define PL_SLL_PRE_PROTO_LEN 14u   /* pkttype, ARPHRD, addr length, address */
+#define PL_SLL_PRE_PROTO_LEN 14u /* pkttype, ARPHRD, addr length, address */
 #define PL_SLL_ARPHRD_OFF 2u
 #define PL_SLL2_POST_PROTO_LEN 18u /* reserved .. link address */
 #define PL_SLL2_ARPHRD_OFF 8u      /* from the start of the SLL2 header */

@@ -6,10 +6,10 @@
  * offset is not checked: a bad one is only a soft anomaly. */
 #include "portlabel/decode.h"
 
-#define PL_TCP_HDR_LEN 20u     /* fixed header */
-#define PL_TCP_SEQ_ACK_LEN 8u  /* sequence + acknowledgment numbers */
-#define PL_TCP_DOFF_SHIFT 4u   /* Data Offset: high nibble, in 32-bit words */
-#define PL_TCP_READ_LEN 14u    /* bytes read: ports, sequence numbers, data offset, flags */
+#define PL_TCP_HDR_LEN 20u    /* fixed header */
+#define PL_TCP_SEQ_ACK_LEN 8u /* sequence + acknowledgment numbers */
+#define PL_TCP_DOFF_SHIFT 4u  /* Data Offset: high nibble, in 32-bit words */
+#define PL_TCP_READ_LEN 14u   /* bytes read: ports, sequence numbers, data offset, flags */
 
 enum pl_decode_status
 pl_decode_tcp(struct pl_cursor *c, struct pl_pkt *pkt)

@@ -98,10 +98,10 @@ void
 fb_sll2(struct fb *f, uint16_t arphrd, uint16_t proto)
 {
     fb_be16(f, proto);
-    fb_be16(f, 0);      /* reserved */
-    fb_be32(f, 3);      /* interface index */
+    fb_be16(f, 0); /* reserved */
+    fb_be32(f, 3); /* interface index */
     fb_be16(f, arphrd);
-    fb_u8(f, 4);        /* packet type: outgoing */
+    fb_u8(f, 4); /* packet type: outgoing */
     fb_u8(f, 6);
     fb_be32(f, 0x02000000);
     fb_be32(f, 0x00010000);
@@ -177,8 +177,8 @@ fb_ipv6(struct fb *f, uint8_t nh)
 void
 fb_ipv6_ext(struct fb *f, uint8_t this_type, uint8_t nh, uint8_t len_units)
 {
-    size_t len = this_type == PL_IPPROTO_AH ? ((size_t)len_units + 2) * 4
-                                            : ((size_t)len_units + 1) * 8;
+    size_t len =
+        this_type == PL_IPPROTO_AH ? ((size_t)len_units + 2) * 4 : ((size_t)len_units + 1) * 8;
     fb_u8(f, nh);
     fb_u8(f, len_units);
     fb_zero(f, len - 2);
@@ -244,8 +244,8 @@ fb_dccp(struct fb *f, uint16_t sport, uint16_t dport, uint8_t type, bool x)
     f->l4_proto = PL_IPPROTO_DCCP;
     fb_be16(f, sport);
     fb_be16(f, dport);
-    size_t hlen = (x ? 16 : 12) + (type == PL_DCCP_REQUEST ? 4 : 0) +
-                  (type == PL_DCCP_RESPONSE ? 12 : 0);
+    size_t hlen =
+        (x ? 16 : 12) + (type == PL_DCCP_REQUEST ? 4 : 0) + (type == PL_DCCP_RESPONSE ? 12 : 0);
     fb_u8(f, (uint8_t)(hlen / 4));
     fb_u8(f, 0);
     fb_be16(f, 0);

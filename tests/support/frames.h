@@ -29,11 +29,11 @@
 struct fb {
     uint8_t b[FB_MAX];
     size_t len;
-    size_t ip_off;     /* offset of the (first) IP header; SIZE_MAX when none */
-    uint8_t ip_ver;    /* 4 or 6 */
-    size_t l4_off;     /* offset of the transport header; SIZE_MAX when none */
-    uint8_t l4_proto;  /* protocol of the transport header at l4_off */
-    size_t pppoe_off;  /* offset of the PPPoE header; SIZE_MAX when none */
+    size_t ip_off;    /* offset of the (first) IP header; SIZE_MAX when none */
+    uint8_t ip_ver;   /* 4 or 6 */
+    size_t l4_off;    /* offset of the transport header; SIZE_MAX when none */
+    uint8_t l4_proto; /* protocol of the transport header at l4_off */
+    size_t pppoe_off; /* offset of the PPPoE header; SIZE_MAX when none */
 };
 
 void fb_init(struct fb *f);
@@ -83,8 +83,7 @@ size_t fb_sweep(const struct fb *f, enum pl_linktype link, size_t ok_from,
                 enum pl_decode_status *got);
 
 /* Ready-made frames. */
-void fb_eth_ipv4_tcp(struct fb *f, uint16_t sport, uint16_t dport, uint8_t flags,
-                     size_t payload);
+void fb_eth_ipv4_tcp(struct fb *f, uint16_t sport, uint16_t dport, uint8_t flags, size_t payload);
 void fb_eth_ipv6_udp(struct fb *f, uint16_t sport, uint16_t dport, size_t payload);
 
 #endif

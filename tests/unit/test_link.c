@@ -83,13 +83,10 @@ struct et_case {
 ParameterizedTestParameters(eth, non_ip_ethertypes)
 {
     static struct et_case cases[] = {
-        {FB_ET_ARP, PL_DEC_NON_IP},
-        {0x0026, PL_DEC_NON_IP}, /* 802.3 length: LLC follows */
-        {0x05dc, PL_DEC_NON_IP}, /* largest 802.3 length */
-        {0x88cc, PL_DEC_NON_IP}, /* LLDP */
-        {FB_ET_PPPOE_DISC, PL_DEC_NON_IP},
-        {0x0000, PL_DEC_NON_IP},
-        {0xffff, PL_DEC_NON_IP},
+        {FB_ET_ARP, PL_DEC_NON_IP},        {0x0026, PL_DEC_NON_IP}, /* 802.3 length: LLC follows */
+        {0x05dc, PL_DEC_NON_IP},                                    /* largest 802.3 length */
+        {0x88cc, PL_DEC_NON_IP},                                    /* LLDP */
+        {FB_ET_PPPOE_DISC, PL_DEC_NON_IP}, {0x0000, PL_DEC_NON_IP}, {0xffff, PL_DEC_NON_IP},
     };
     return cr_make_param_array(struct et_case, cases, sizeof cases / sizeof cases[0]);
 }
@@ -101,8 +98,7 @@ ParameterizedTest(struct et_case *tc, eth, non_ip_ethertypes)
     fb_init(&f);
     fb_eth(&f, tc->type);
     fb_payload(&f, 46);
-    cr_assert_eq(fb_decode(&f, PL_LINK_ETHERNET, f.len, &pkt), tc->want, "type 0x%04x",
-                 tc->type);
+    cr_assert_eq(fb_decode(&f, PL_LINK_ETHERNET, f.len, &pkt), tc->want, "type 0x%04x", tc->type);
     cr_assert_eq(pkt.layer, PL_LAYER_L2);
 }
 
@@ -446,8 +442,7 @@ ParameterizedTest(struct af_case *tc, null, families_in_both_byte_orders)
                 add_ipv4_tcp(&f);
             enum pl_decode_status st = fb_decode(&f, link, f.len, &pkt);
             if (tc->ip_version == 0) {
-                cr_assert_eq(st, PL_DEC_NON_IP, "family %u big %d loop %d", tc->family, big,
-                             loop);
+                cr_assert_eq(st, PL_DEC_NON_IP, "family %u big %d loop %d", tc->family, big, loop);
                 continue;
             }
             cr_assert_eq(st, PL_DEC_OK, "family %u big %d loop %d", tc->family, big, loop);
@@ -510,8 +505,7 @@ Test(ppp, control_protocols_are_non_ip)
         fb_init(&f);
         fb_ppp(&f, true, protos[i]);
         fb_payload(&f, 20);
-        cr_assert_eq(fb_decode(&f, PL_LINK_PPP, f.len, &pkt), PL_DEC_NON_IP, "0x%04x",
-                     protos[i]);
+        cr_assert_eq(fb_decode(&f, PL_LINK_PPP, f.len, &pkt), PL_DEC_NON_IP, "0x%04x", protos[i]);
     }
 }
 

@@ -1,0 +1,893 @@
+#!/usr/bin/env python3
+"""Live-capture tests for portlabel (issue 4): real traffic over a veth pair between two
+network namespaces made for this run, captured with `portlabel -i`.
+
+  live_test.py PORTLABEL REGISTRY TAG [CHECK-NAME-SUBSTRING...]
+
+Needs root, iproute2 (`ip netns`), python3 (standard library only); curl when installed.
+Everything lives in two namespaces named after TAG (unique per run) and is removed at the
+end, failed checks included. Addresses: 10.203.0.0/24, 10.203.1.0/24, fd00:203::/64 only.
+Prints one PASS/FAIL line per check and "N passed, M failed"; exits 1 on any failure.
+"""
+import fcntl
+import json
+import os
+import pty
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import peer  # noqa: E402  (frame builders: expected byte counts)
+
+PY = sys.executable
+C4, S4 = "10.203.0.1", "10.203.0.2"
+C6, S6 = "fd00:203::1", "fd00:203::2"
+D4C, D4S = "10.203.1.1", "10.203.1.2"  # second pair, taken down mid-capture
+MAC_C, MAC_S = "02:20:03:00:00:01", "02:20:03:00:00:02"
+UNASSIGNED_CANDIDATES = [5930, 5931, 5932, 5916, 4]
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Fail(what)
+
+
+def run(argv, timeout=15, check_rc=True):
+    r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=timeout, text=True)
+    if check_rc and r.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(argv), r.returncode, r.stderr.strip()))
+    return r
+
+
+class Net:
+    """Two namespaces joined by two veth pairs; every process started in them."""
+
+    def __init__(self, tag):
+        self.tag = tag
+        self.ns_c = "pl-live-%s-c" % tag
+        self.ns_s = "pl-live-%s-s" % tag
+        self.if_c = "plc%s" % tag      # capture side (client)
+        self.if_s = "pls%s" % tag      # server side
+        self.if_dc = "pld%s" % tag     # second pair: goes down mid-capture
+        self.if_ds = "ple%s" % tag
+        self.procs = []
+
+    def ip(self, *args):
+        return run(["ip"] + list(args))
+
+    def setup(self):
+        self.ip("netns", "add", self.ns_c)
+        self.ip("netns", "add", self.ns_s)
+        self.ip("link", "add", self.if_c, "netns", self.ns_c, "address", MAC_C, "type", "veth",
+                "peer", "name", self.if_s, "netns", self.ns_s, "address", MAC_S)
+        self.ip("link", "add", self.if_dc, "netns", self.ns_c, "type", "veth",
+                "peer", "name", self.if_ds, "netns", self.ns_s)
+        for ns, ifn, a4, a6 in ((self.ns_c, self.if_c, C4, C6), (self.ns_s, self.if_s, S4, S6)):
+            self.ip("-n", ns, "addr", "add", a4 + "/24", "dev", ifn)
+            self.ip("-n", ns, "addr", "add", a6 + "/64", "dev", ifn, "nodad")
+            self.ip("-n", ns, "link", "set", ifn, "up")
+            self.ip("-n", ns, "link", "set", "lo", "up")
+        self.ip("-n", self.ns_c, "addr", "add", D4C + "/24", "dev", self.if_dc)
+        self.ip("-n", self.ns_s, "addr", "add", D4S + "/24", "dev", self.if_ds)
+        self.ip("-n", self.ns_c, "link", "set", self.if_dc, "up")
+        self.ip("-n", self.ns_s, "link", "set", self.if_ds, "up")
+        # Static neighbours: no ARP / ND exchange delays the first packet of a check.
+        self.ip("-n", self.ns_c, "neigh", "replace", S4, "lladdr", MAC_S, "dev", self.if_c)
+        self.ip("-n", self.ns_s, "neigh", "replace", C4, "lladdr", MAC_C, "dev", self.if_s)
+        self.ip("-n", self.ns_c, "neigh", "replace", S6, "lladdr", MAC_S, "dev", self.if_c)
+        self.ip("-n", self.ns_s, "neigh", "replace", C6, "lladdr", MAC_C, "dev", self.if_s)
+
+    def popen(self, ns, argv, **kw):
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        p = subprocess.Popen(["ip", "netns", "exec", ns] + argv, **kw)
+        self.procs.append(p)
+        return p
+
+    def exec(self, ns, argv, timeout=20):
+        return run(["ip", "netns", "exec", ns] + argv, timeout=timeout)
+
+    def peer(self, ns, *args, timeout=20):
+        return self.exec(ns, [PY, os.path.join(HERE, "peer.py")] + [str(a) for a in args],
+                         timeout=timeout)
+
+    def server(self, ns, *args):
+        p = self.popen(ns, [PY, os.path.join(HERE, "peer.py")] + [str(a) for a in args],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = p.stdout.readline()
+        if line.strip() != "ready":
+            raise RuntimeError("server %s did not start: %s" % (args, p.stderr.read()))
+        return p
+
+    def cleanup(self):
+        for p in self.procs:
+            if p.poll() is None:
+                try:
+                    p.kill()
+                except OSError:
+                    pass
+        for p in self.procs:
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        for ns in (self.ns_c, self.ns_s):
+            r = run(["ip", "netns", "pids", ns], check_rc=False)
+            for pid in r.stdout.split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (OSError, ValueError):
+                    pass
+            run(["ip", "netns", "del", ns], check_rc=False)
+
+
+class Portlabel:
+    """A running `portlabel` in a namespace; standard output and error read line by line as
+    they come (time-stamped), unless read_stdout is False (then nobody reads its stdout)."""
+
+    def __init__(self, net, args, ns=None, stderr_tty=False, read_stdout=True,
+                 pipe_size=None):
+        self.net = net
+        self.t0 = time.monotonic()
+        self.out = []  # (monotonic time, line)
+        self.err = []
+        self.tty_master = None
+        self.lock = threading.Lock()
+        err_target = subprocess.PIPE
+        if stderr_tty:
+            self.tty_master, slave = pty.openpty()
+            err_target = slave
+        self.p = net.popen(ns or net.ns_c, [BIN] + args, stdout=subprocess.PIPE,
+                           stderr=err_target)
+        if stderr_tty:
+            os.close(slave)
+        if pipe_size is not None:
+            fcntl.fcntl(self.p.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), pipe_size)
+        self.threads = []
+        if read_stdout:
+            self._reader(self.p.stdout, self.out)
+        if stderr_tty:
+            self._reader(os.fdopen(self.tty_master, "rb", buffering=0), self.err, raw=True)
+        else:
+            self._reader(self.p.stderr, self.err)
+
+    def _reader(self, f, sink, raw=False):
+        def loop():
+            try:
+                if raw:
+                    while True:
+                        b = f.read(4096)
+                        if not b:
+                            break
+                        with self.lock:
+                            sink.append((time.monotonic(), b.decode("utf-8", "replace")))
+                else:
+                    for line in iter(f.readline, b""):
+                        with self.lock:
+                            sink.append((time.monotonic(), line.decode("utf-8", "replace")))
+            except OSError:  # pty closed (EIO)
+                pass
+        t = threading.Thread(target=loop, daemon=True)
+        t.start()
+        self.threads.append(t)
+
+    @property
+    def pid(self):
+        return self.p.pid
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def stderr_text(self):
+        with self.lock:
+            return "".join(line for _, line in self.err)
+
+    def stderr_lines(self):
+        return [l for l in self.stderr_text().splitlines() if l.strip()]
+
+    def records(self):
+        with self.lock:
+            lines = list(self.out)
+        recs = []
+        for t, line in lines:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                recs.append((t, json.loads(line)))
+            except ValueError:
+                recs.append((t, {"type": "unparsable", "line": line}))
+        return recs
+
+    def flows(self):
+        return [r for _, r in self.records() if r.get("type") == "flow"]
+
+    def summary(self):
+        s = [r for _, r in self.records() if r.get("type") == "summary"]
+        return s[-1] if s else None
+
+    def wait_for(self, pred, timeout, what):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if pred():
+                return
+            time.sleep(0.05)
+        if pred():
+            return
+        raise Fail("timed out after %.1fs waiting for %s" % (timeout, what))
+
+    def wait_started(self, timeout=5.0):
+        """Until the capture is open: the root warning (printed once the capture is open),
+        or a short grace period when it is not expected (-Z)."""
+        try:
+            self.wait_for(lambda: "running as root" in self.stderr_text() or not self.alive(),
+                          timeout, "the capture to open")
+        except Fail:
+            pass
+        time.sleep(0.2)
+        check(self.alive(), "portlabel exited early (rc %s): %s"
+              % (self.p.returncode, self.stderr_text().strip()))
+
+    def signal(self, sig):
+        self.p.send_signal(sig)
+
+    def finish(self, timeout=8.0):
+        """Wait for exit; returns the exit code (None when it did not exit)."""
+        try:
+            rc = self.p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        for t in self.threads:
+            t.join(timeout=2)
+        return rc
+
+    def stop(self, timeout=8.0):
+        if self.alive():
+            self.signal(signal.SIGINT)
+        rc = self.finish(timeout)
+        if rc is None:
+            self.p.kill()
+            self.p.wait()
+        return rc
+
+
+def find_flow(flows, **want):
+    for f in flows:
+        if all(f.get(k) == v for k, v in want.items()):
+            return f
+    return None
+
+
+def expect_fields(f, what, **want):
+    check(f is not None, "no flow for %s" % what)
+    bad = ["%s=%r (want %r)" % (k, f.get(k), v) for k, v in want.items() if f.get(k) != v]
+    check(not bad, "%s: %s" % (what, ", ".join(bad)))
+
+
+def describe(flows):
+    return "; ".join("%s %s:%s>%s:%s %s %s" % (f.get("proto"), f.get("src"), f.get("sport"),
+                                               f.get("dst"), f.get("dport"), f.get("service"),
+                                               f.get("end_reason")) for f in flows)
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+class Suite:
+    def __init__(self, net, registry, only):
+        self.net = net
+        self.reg = registry
+        self.only = only
+        self.passed = 0
+        self.failed = 0
+        self.unassigned_port = None
+        self.main_run = None   # flows of the big traffic check, shared by several checks
+
+    def case(self, name, fn):
+        if self.only and not any(o in name for o in self.only):
+            return
+        t = time.monotonic()
+        try:
+            fn()
+        except Fail as e:
+            self.failed += 1
+            print("FAIL %s: %s" % (name, e), flush=True)
+            return
+        except Exception as e:  # a harness problem is a failure too
+            self.failed += 1
+            print("FAIL %s: %s: %s" % (name, type(e).__name__, e), flush=True)
+            traceback.print_exc(file=sys.stdout)
+            return
+        self.passed += 1
+        print("PASS %s (%.1fs)" % (name, time.monotonic() - t), flush=True)
+
+    def pl(self, *args, **kw):
+        return Portlabel(self.net, ["-R", self.reg] + list(args), **kw)
+
+    # -- registry sanity: the ports the checks rely on say what the checks expect
+    def pick_unassigned(self):
+        for port in UNASSIGNED_CANDIDATES:
+            r = run([BIN, "lookup", "-R", self.reg, "-F", "json", "%d/tcp" % port], check_rc=False)
+            if r.returncode == 0 and '"unassigned"' in r.stdout:
+                self.unassigned_port = port
+                return
+        raise Fail("none of %s is Unassigned for tcp in %s" % (UNASSIGNED_CANDIDATES, self.reg))
+
+    # -- the big one: real servers and clients, SCTP/DCCP injection, idle expiry while running
+    def traffic(self):
+        net = self.net
+        if self.unassigned_port is None:
+            self.pick_unassigned()
+        up = self.unassigned_port
+        www = tempfile.mkdtemp(prefix="pl-live-www-")
+        with open(os.path.join(www, "index.html"), "w") as f:
+            f.write("<html><body>portlabel live test</body></html>\n")
+        net.popen(net.ns_s, [PY, "-m", "http.server", "80", "--bind", S4, "--directory", www],
+                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        net.popen(net.ns_s, [PY, "-m", "http.server", "8080", "--bind", S6, "--directory", www],
+                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        net.server(net.ns_s, "udp-responder", S4, 53)
+        net.server(net.ns_s, "udp-responder", S6, 123)
+        net.server(net.ns_s, "tcp-server", S4, up)
+        self.wait_http(S4, 80)
+        self.wait_http("[%s]" % S6, 8080)
+        time.sleep(0.3)  # the readiness probes' flows are over before the capture starts
+
+        pl = self.pl("-i", net.if_c, "-F", "json", "--idle-timeout", "2")
+        self.main_pl = pl
+        pl.wait_started()
+        self.http_get(S4, 80, 45080)
+        self.http_get("[%s]" % S6, 8080, 45081)
+        net.peer(net.ns_c, "udp-client", C4, 50053, S4, 53, 2)
+        net.peer(net.ns_c, "udp-client", C6, 50123, S6, 123, 3)
+        net.peer(net.ns_c, "tcp-client", C4, 45930, S4, up)
+        net.peer(net.ns_c, "udp-client", C4, 50435, S4, 33435, 1)
+        net.peer(net.ns_c, "tcp-client", C4, 45100, S4, 100)  # nobody listens: RST
+        for sc in ("sctp-diameter", "sctp-m3ua-initack-first", "dccp-rtp",
+                   "dccp-discard-midstream"):
+            net.peer(net.ns_s, "inject", net.if_s, MAC_S, MAC_C, sc)
+        t_last = time.monotonic()
+        want = 11
+        try:
+            pl.wait_for(lambda: len(pl.flows()) >= want, 12,
+                        "%d flows to end by idle timeout while running" % want)
+        finally:
+            still_running = pl.alive()
+            self.main_idle_ok = still_running
+            rc = pl.stop()
+            self.main_rc = rc
+            self.main_flows = pl.flows()
+            self.main_summary = pl.summary()
+            self.main_times = [(t - t_last, r) for t, r in pl.records() if r.get("type") == "flow"]
+            self.main_stderr = pl.stderr_text()
+            shutil.rmtree(www, ignore_errors=True)
+        check(still_running, "portlabel had exited before its flows went idle")
+
+    def wait_http(self, host, port):
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            r = self.fetch(host, port, None, check_rc=False)
+            if r.returncode == 0:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("HTTP server %s:%s did not come up" % (host, port))
+
+    def fetch(self, host, port, lport, check_rc=True):
+        url = "http://%s:%d/" % (host, port)
+        if shutil.which("curl"):
+            argv = ["curl", "-sS", "-o", "/dev/null", "--max-time", "5", url]
+            if lport:
+                argv[1:1] = ["--local-port", str(lport)]
+        else:  # python urllib cannot pick the source port: a fixed-port socket does
+            code = ("import socket,sys\n"
+                    "h,p,l=sys.argv[1].strip('[]'),int(sys.argv[2]),int(sys.argv[3])\n"
+                    "s=socket.socket(socket.AF_INET6 if ':' in h else socket.AF_INET)\n"
+                    "l and s.bind(('',l))\ns.settimeout(5)\ns.connect((h,p))\n"
+                    "s.sendall(b'GET / HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n')\n"
+                    "d=b''\nwhile True:\n  b=s.recv(65536)\n  if not b: break\n  d+=b\n"
+                    "sys.exit(0 if d.startswith(b'HTTP/1.0 200') else 1)\n")
+            argv = [PY, "-c", code, host, str(port), str(lport or 0)]
+        return run(["ip", "netns", "exec", self.net.ns_c] + argv, check_rc=check_rc)
+
+    def http_get(self, host, port, lport):
+        self.fetch(host, port, lport)
+
+    def need_main(self):
+        if self.main_run is None:
+            self.main_run = False
+            try:
+                self.traffic()
+                self.main_run = True
+            except Fail:
+                self.main_run = True
+                raise
+        if not self.main_flows and self.main_summary is None:
+            raise Fail("the traffic run produced no output")
+
+    def flow(self, **key):
+        f = find_flow(self.main_flows, **key)
+        check(f is not None, "no flow with %s among: %s" % (key, describe(self.main_flows)))
+        return f
+
+    def c_http_v4(self):
+        self.need_main()
+        f = self.flow(proto="tcp", dport=80)
+        expect_fields(f, "HTTP over IPv4", ip_version=4, src=C4, sport=45080, dst=S4,
+                      service_port=80, service="http", basis="handshake", status="assigned",
+                      port_class="system", unauthorized=None, vlan=None)
+        check("www" in f.get("aliases", []), "http aliases %r lack www" % f.get("aliases"))
+        check(f["pkts_fwd"] >= 4 and f["pkts_rev"] >= 4,
+              "too few packets fwd %s rev %s" % (f["pkts_fwd"], f["pkts_rev"]))
+        for side, need in (("tcp_flags_fwd", "SFA"), ("tcp_flags_rev", "SFA")):
+            check(all(ch in (f.get(side) or "") for ch in need),
+                  "%s=%r lacks %s" % (side, f.get(side), need))
+        check(f["end_reason"] in ("idle", "closed"),
+              "end_reason %r, want idle (2 s idle timeout)" % f["end_reason"])
+
+    def c_http_v6(self):
+        self.need_main()
+        f = self.flow(proto="tcp", dport=8080)
+        expect_fields(f, "HTTP over IPv6", ip_version=6, src=C6, sport=45081, dst=S6,
+                      service="http-alt", basis="handshake", status="assigned",
+                      port_class="user", unauthorized=None)
+
+    def c_udp_registered(self):
+        self.need_main()
+        f = self.flow(proto="udp", dport=53)
+        # 2 requests of 10 bytes (20+8+10) and 2 answers b"pong" (20+8+4)
+        expect_fields(f, "UDP to 53", src=C4, sport=50053, dst=S4, service="domain",
+                      basis="registry", status="assigned", pkts_fwd=2, bytes_fwd=76,
+                      pkts_rev=2, bytes_rev=64, tcp_flags_fwd=None, end_reason="idle")
+        f6 = self.flow(proto="udp", dport=123)
+        expect_fields(f6, "UDP over IPv6 to 123", ip_version=6, src=C6, sport=50123, dst=S6,
+                      service="ntp", basis="registry", pkts_fwd=3, bytes_fwd=3 * 58,
+                      pkts_rev=3, bytes_rev=3 * 52, end_reason="idle")
+
+    def c_tcp_unassigned(self):
+        self.need_main()
+        up = self.unassigned_port
+        f = self.flow(proto="tcp", dport=up)
+        expect_fields(f, "TCP to unassigned %d" % up, src=C4, sport=45930, dst=S4,
+                      service_port=up, service=None, status="unassigned", basis="handshake",
+                      unauthorized=None)
+        f = self.flow(proto="tcp", dport=100)
+        expect_fields(f, "TCP to 100 (refused)", src=C4, sport=45100, service=None,
+                      status="unassigned", basis="handshake", pkts_fwd=1, pkts_rev=1)
+        check(f.get("unauthorized") and "100" in f["unauthorized"],
+              "port 100 not flagged: unauthorized=%r" % f.get("unauthorized"))
+        check("R" in (f.get("tcp_flags_rev") or ""), "no RST seen: %r" % f.get("tcp_flags_rev"))
+
+    def c_udp_mtrace_flagged(self):
+        self.need_main()
+        f = self.flow(proto="udp", dport=33435)
+        expect_fields(f, "UDP to 33435", src=C4, sport=50435, dst=S4, service="mtrace",
+                      basis="registry", pkts_fwd=1, pkts_rev=0, end_reason="idle")
+        check(f.get("unauthorized") and "33435" in f["unauthorized"],
+              "33435 not flagged: unauthorized=%r" % f.get("unauthorized"))
+        s = self.main_summary
+        check(s is not None, "no summary record")
+        check(s.get("flows_unauthorized", 0) >= 2,
+              "summary flows_unauthorized=%r, want >= 2" % s.get("flows_unauthorized"))
+
+    def c_sctp(self):
+        self.need_main()
+        sc = peer.scenario("sctp-diameter")
+        f = self.flow(proto="sctp", dport=3868)
+        expect_fields(f, "SCTP diameter", src=C4, sport=40000, dst=S4, service="diameter",
+                      basis="handshake", status="assigned", pkts_fwd=2, pkts_rev=1,
+                      bytes_fwd=40 + len(sc[0][3]) + len(sc[2][3]), bytes_rev=20 + len(sc[1][3]),
+                      tcp_flags_fwd=None)
+        f = self.flow(proto="sctp", dport=2905)
+        expect_fields(f, "SCTP m3ua, INIT-ACK first", src=C4, sport=40001, dst=S4,
+                      service="m3ua", basis="handshake", pkts_fwd=1, pkts_rev=1)
+
+    def c_dccp(self):
+        self.need_main()
+        f = self.flow(proto="dccp", dport=5004)
+        expect_fields(f, "DCCP RTP", src=C4, sport=40002, dst=S4, service="avt-profile-1",
+                      basis="handshake", pkts_fwd=2, pkts_rev=1)
+        f = self.flow(proto="dccp", dport=9)
+        expect_fields(f, "DCCP discard mid-stream", src=C4, sport=40003, service="discard",
+                      basis="registry", pkts_fwd=2, pkts_rev=0)
+
+    def c_idle_while_running(self):
+        self.need_main()
+        check(self.main_idle_ok, "portlabel was not running when its flows went idle")
+        ends = sorted(self.main_times, key=lambda x: x[0])
+        early = [(round(dt, 2), r.get("proto"), r.get("dport")) for dt, r in ends
+                 if r.get("end_reason") == "idle" and dt > 6.0]
+        check(not early, "idle flows emitted late (s after the last traffic): %s" % early)
+        check(all(r.get("end_reason") != "shutdown" for _, r in ends if r.get("proto") == "udp"),
+              "UDP flows ended by shutdown, not idle: the quiet link did not expire them")
+
+    def c_sigint_summary(self):
+        self.need_main()
+        check(self.main_rc == 0, "exit %r after SIGINT, want 0" % self.main_rc)
+        s = self.main_summary
+        check(s is not None, "no summary after SIGINT")
+        for k in ("ps_recv", "ps_drop", "ps_ifdrop", "packets_total", "flows_total", "registry"):
+            check(k in s, "summary lacks %s: %s" % (k, sorted(s)))
+        check(s["ps_recv"] >= s["packets_total"] > 0,
+              "ps_recv %s < packets_total %s" % (s["ps_recv"], s["packets_total"]))
+        check(s["flows_total"] >= len(self.main_flows), "flows_total %s < %d records"
+              % (s["flows_total"], len(self.main_flows)))
+        check(s["registry"].get("path") == self.reg, "registry path %r" % s["registry"])
+        check("running as root" in self.main_stderr, "no root warning without -Z")
+
+    # -- signals
+    def c_sigint_shutdown_records(self):
+        net = self.net
+        net.server(net.ns_s, "udp-responder", S4, 5353)
+        hold = net.popen(net.ns_c, [PY, os.path.join(HERE, "peer.py"), "tcp-client", C4, 46000,
+                                    S4, 7, 0], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+        hold.wait(timeout=10)  # port 7: nothing listens, a refused connection (RST)
+        tcp = net.server(net.ns_s, "tcp-server", S4, 8001)
+        pl = self.pl("-i", net.if_c, "-F", "json")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-client", C4, 50001, S4, 5353, 2)
+            client = net.popen(net.ns_c, [PY, os.path.join(HERE, "peer.py"), "tcp-client", C4,
+                                          46001, S4, 8001, 30], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+            check(client.stdout.readline().strip() == "connected", "TCP client did not connect")
+            time.sleep(0.5)
+            check(pl.flows() == [], "flows before the signal: %s" % describe(pl.flows()))
+            # SIGUSR1: counters on standard error, no stop
+            n_err = len(pl.stderr_lines())
+            pl.signal(signal.SIGUSR1)
+            pl.wait_for(lambda: len(pl.stderr_lines()) > n_err, 3, "SIGUSR1 counters")
+            line = pl.stderr_lines()[n_err]
+            check(re.search(r"\d+ packets", line), "SIGUSR1 line has no packet count: %r" % line)
+            time.sleep(0.3)
+            check(pl.alive(), "SIGUSR1 stopped portlabel")
+            check(pl.flows() == [] and pl.summary() is None, "SIGUSR1 flushed output")
+            self.usr1_line = line
+            pl.signal(signal.SIGINT)
+            rc = pl.finish(8)
+            check(rc == 0, "exit %r after SIGINT, want 0; stderr: %s" % (rc, pl.stderr_text()))
+            flows = pl.flows()
+            u = find_flow(flows, proto="udp", dport=5353)
+            expect_fields(u, "UDP 5353 at SIGINT", end_reason="shutdown", pkts_fwd=2, pkts_rev=2,
+                          service="mdns")
+            t = find_flow(flows, proto="tcp", dport=8001)
+            expect_fields(t, "open TCP connection at SIGINT", end_reason="shutdown", src=C4,
+                          sport=46001, basis="handshake")
+            recs = pl.records()
+            check(recs and recs[-1][1].get("type") == "summary", "the summary is not last")
+            s = recs[-1][1]
+            for k in ("ps_recv", "ps_drop", "ps_ifdrop"):
+                check(isinstance(s.get(k), int), "summary %s=%r" % (k, s.get(k)))
+        finally:
+            pl.stop()
+            tcp.kill()
+
+    def c_sigusr1(self):
+        # run inside c_sigint_shutdown_records; reported on its own line
+        check(getattr(self, "usr1_line", None), "SIGUSR1 was not checked (see the SIGINT check)")
+
+    def c_sigterm_any(self):
+        net = self.net
+        pl = self.pl("-i", "any", "-F", "json")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-client", C4, 50002, S4, 5353, 1)
+            net.peer(net.ns_c, "udp-client", "127.0.0.1", 50003, "127.0.0.1", 123, 1)
+            time.sleep(0.3)
+            pl.signal(signal.SIGTERM)
+            rc = pl.finish(8)
+            check(rc == 0, "exit %r after SIGTERM, want 0" % rc)
+            flows = pl.flows()
+            f = find_flow(flows, proto="udp", dport=5353)
+            expect_fields(f, "-i any: UDP over the veth", src=C4, sport=50002, pkts_fwd=1,
+                          end_reason="shutdown")
+            f = find_flow(flows, proto="udp", dport=123, src="127.0.0.1")
+            expect_fields(f, "-i any: UDP over lo", sport=50003, service="ntp",
+                          end_reason="shutdown")
+            check(pl.summary() is not None, "no summary after SIGTERM")
+        finally:
+            pl.stop()
+
+    def c_second_sigint(self):
+        net = self.net
+        # A 4 KiB pipe that nobody reads: the shutdown records block portlabel mid-flush.
+        pl = self.pl("-i", net.if_c, "-F", "json", read_stdout=False, pipe_size=4096)
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-spray", C4, 51000, 40, S4, 9)
+            time.sleep(0.3)
+            pl.signal(signal.SIGINT)
+            time.sleep(1.0)
+            check(pl.alive(), "portlabel finished its flush into a full pipe (exit %r): "
+                              "cannot test the second SIGINT" % pl.p.returncode)
+            t = time.monotonic()
+            pl.signal(signal.SIGINT)
+            rc = pl.finish(3)
+            check(rc is not None, "a second SIGINT did not end portlabel")
+            check(rc != 0, "exit 0 after an interrupted flush")
+            check(time.monotonic() - t < 2.0, "second SIGINT took %.1fs" % (time.monotonic() - t))
+            check("again" in pl.stderr_text(), "no message on the second SIGINT: %r"
+                  % pl.stderr_text())
+        finally:
+            pl.stop(2)
+
+    # -- limits
+    def c_count(self):
+        net = self.net
+        pl = self.pl("-i", net.if_c, "-F", "json", "-c", "5", "udp and port 50005")
+        try:
+            pl.wait_started()
+            sender = net.popen(net.ns_c, [PY, os.path.join(HERE, "peer.py"), "udp-client", C4,
+                                          50005, S4, 9, 40, 0.05],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            rc = pl.finish(8)
+            sender.kill()
+            check(rc == 0, "exit %r with -c 5, want 0 (stderr %r)" % (rc, pl.stderr_text()))
+            s = pl.summary()
+            check(s is not None, "no summary with -c")
+            check(s.get("packets_total") == 5, "packets_total %r, want 5" % s.get("packets_total"))
+            f = find_flow(pl.flows(), proto="udp", sport=50005)
+            expect_fields(f, "-c 5 flow", pkts_fwd=5, end_reason="shutdown")
+        finally:
+            pl.stop()
+
+    def c_duration(self):
+        net = self.net
+        t = time.monotonic()
+        pl = self.pl("-i", net.if_c, "-F", "json", "--duration", "2", "udp and port 9")
+        try:
+            rc = pl.finish(10)
+            dt = time.monotonic() - t
+            check(rc == 0, "exit %r, want 0" % rc)
+            check(1.9 <= dt <= 4.5, "--duration 2 took %.2fs" % dt)
+            s = pl.summary()
+            check(s is not None and s.get("packets_total") == 0,
+                  "summary %r, want one with packets_total 0" % s)
+            check(pl.flows() == [], "flows on a quiet link")
+        finally:
+            pl.stop()
+
+    # -- privileges
+    def c_drop_privileges(self):
+        import grp
+        import pwd
+        try:
+            pw = pwd.getpwnam("nobody")
+        except KeyError:
+            raise Fail("no user nobody on this system")
+        groups = set(os.getgrouplist("nobody", pw.pw_gid))
+        net = self.net
+        pl = self.pl("-i", net.if_c, "-F", "json", "-Z", "nobody", "udp")
+        try:
+            status = {}
+
+            def dropped():
+                try:
+                    with open("/proc/%d/status" % pl.pid) as f:
+                        for line in f:
+                            k, _, v = line.partition(":")
+                            status[k] = v.split()
+                except OSError:
+                    return True
+                return status.get("Uid", [""])[0] == str(pw.pw_uid)
+            pl.wait_for(dropped, 5, "uid %d in /proc/PID/status" % pw.pw_uid)
+            check(pl.alive(), "portlabel -Z nobody exited: %s" % pl.stderr_text())
+            with open("/proc/%d/comm" % pl.pid) as f:
+                check(f.read().strip() == "portlabel", "PID is not portlabel")
+            check(status["Uid"] == [str(pw.pw_uid)] * 4, "Uid %s" % status["Uid"])
+            check(status["Gid"] == [str(pw.pw_gid)] * 4, "Gid %s" % status["Gid"])
+            got = set(int(g) for g in status.get("Groups", []))
+            check(got <= groups and 0 not in got,
+                  "supplementary groups %s, want a subset of %s" % (sorted(got), sorted(groups)))
+            cap_eff = int(status["CapEff"][0], 16)
+            check(cap_eff == 0, "effective capabilities %x after -Z" % cap_eff)
+            check("running as root" not in pl.stderr_text(), "root warning despite -Z")
+            net.peer(net.ns_c, "udp-client", C4, 50006, S4, 9, 3)
+            time.sleep(0.3)
+            pl.signal(signal.SIGINT)
+            rc = pl.finish(8)
+            check(rc == 0, "exit %r, want 0: %s" % (rc, pl.stderr_text()))
+            f = find_flow(pl.flows(), proto="udp", sport=50006)
+            expect_fields(f, "capture after -Z nobody", pkts_fwd=3, service="discard",
+                          end_reason="shutdown")
+            s = pl.summary()
+            check(s is not None and "ps_recv" in s, "no summary with ps_recv after -Z")
+            del grp
+        finally:
+            pl.stop()
+
+    def c_missing_user(self):
+        user = "pl_no_such_user_%s" % self.net.tag
+        r = run(["ip", "netns", "exec", self.net.ns_c, BIN, "-R", self.reg, "-i", self.net.if_c,
+                 "-F", "json", "-Z", user], check_rc=False)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        check(r.returncode == 1, "exit %d, want 1" % r.returncode)
+        check(len(lines) == 1 and user in lines[0], "want one error line naming the user: %r"
+              % r.stderr)
+        check(r.stdout == "", "output before the error: %r" % r.stdout[:200])
+
+    # -- errors and options
+    def c_missing_iface(self):
+        name = "plnone%s" % self.net.tag
+        r = run(["ip", "netns", "exec", self.net.ns_c, BIN, "-R", self.reg, "-i", name,
+                 "-F", "json"], check_rc=False)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        check(r.returncode == 1, "exit %d, want 1" % r.returncode)
+        check(len(lines) == 1 and name in lines[0],
+              "want one error line naming the interface: %r" % r.stderr)
+        check(r.stdout == "", "output: %r" % r.stdout[:200])
+
+    def c_filter(self):
+        net = self.net
+        pl = self.pl("-i", net.if_c, "-F", "json", "-s", "128", "-p", "-B", "2048",
+                     "--idle-timeout", "1", "udp", "and", "port", "9999")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-client", C4, 50007, S4, 53, 2)
+            net.peer(net.ns_c, "tcp-client", C4, 45007, S4, 9999)
+            net.peer(net.ns_c, "udp-client", C4, 50008, S4, 9999, 2, 0.05, "z" * 300)
+            time.sleep(0.3)
+            rc = pl.stop()
+            check(rc == 0, "exit %r" % rc)
+            flows = pl.flows()
+            check(len(flows) == 1, "want only the UDP 9999 flow: %s" % describe(flows))
+            # 2 x (20 + 8 + 300) bytes: the declared length, though -s 128 cut the capture
+            expect_fields(flows[0], "filtered flow", proto="udp", sport=50008, dport=9999,
+                          pkts_fwd=2, bytes_fwd=656)
+            s = pl.summary()
+            check(s and s.get("packets_total") == 2 and s.get("truncated") == 0,
+                  "summary %s" % {k: s.get(k) for k in ("packets_total", "truncated")} if s else s)
+        finally:
+            pl.stop()
+
+    def c_csv_file_streaming(self):
+        net = self.net
+        out = os.path.join(tempfile.mkdtemp(prefix="pl-live-"), "flows.csv")
+        pl = self.pl("-i", net.if_c, "-F", "csv", "-o", out, "--idle-timeout", "1",
+                     "udp and port 53")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-client", C4, 50009, S4, 53, 1)
+
+            def rows():
+                try:
+                    with open(out) as f:
+                        return f.read().splitlines()
+                except OSError:
+                    return []
+            pl.wait_for(lambda: len(rows()) >= 2, 6, "a CSV row in %s while running" % out)
+            check(pl.alive(), "portlabel exited")
+            check(rows()[0].startswith("type,first_seen") or "src" in rows()[0],
+                  "CSV header %r" % rows()[0])
+            check(",50009," in rows()[1] and ",domain," in rows()[1], "CSV row %r" % rows()[1])
+            check(rows()[1].rstrip().endswith("idle"), "CSV row end_reason: %r" % rows()[1])
+        finally:
+            pl.stop()
+            shutil.rmtree(os.path.dirname(out), ignore_errors=True)
+
+    def c_list_interfaces(self):
+        r = run(["ip", "netns", "exec", self.net.ns_c, BIN, "-D"], check_rc=False)
+        check(r.returncode == 0, "exit %d: %s" % (r.returncode, r.stderr))
+        names = re.findall(r"^\d+\.(\S+)", r.stdout, re.M)
+        check(self.net.if_c in names, "%s not in -D output: %r" % (self.net.if_c, r.stdout))
+        check("any" in names and "lo" in names, "-D lacks any/lo: %r" % r.stdout)
+
+    def c_status_line_tty(self):
+        net = self.net
+        pl = self.pl("-i", net.if_c, "udp", stderr_tty=True)
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-client", C4, 50010, S4, 9, 2)
+            pl.wait_for(lambda: "\r" in pl.stderr_text() and "packets" in pl.stderr_text(),
+                        4, "a status line on the terminal")
+            text = pl.stderr_text()
+            check(re.search(r"\r[^\r\n]*\d+ packets[^\r\n]*\x1b\[K", text),
+                  "status line not refreshed in place: %r" % text[-300:])
+            time.sleep(1.2)
+            check(re.search(r"\r[^\r\n]*2 packets", pl.stderr_text()),
+                  "status line does not count the 2 packets: %r" % pl.stderr_text()[-300:])
+        finally:
+            pl.stop()
+        # not a terminal: no status line
+        pl = self.pl("-i", net.if_c, "udp")
+        try:
+            pl.wait_started()
+            time.sleep(2.2)
+        finally:
+            pl.stop()
+        check("\r" not in pl.stderr_text() and "\x1b[" not in pl.stderr_text(),
+              "status line with standard error not a terminal: %r" % pl.stderr_text())
+        # JSON on a terminal: no status line either (it is for text mode)
+        pl = self.pl("-i", net.if_c, "-F", "json", "udp", stderr_tty=True)
+        try:
+            pl.wait_started()
+            time.sleep(2.2)
+        finally:
+            pl.stop()
+        check("\x1b[K" not in pl.stderr_text(), "status line in JSON mode: %r"
+              % pl.stderr_text())
+
+    def c_iface_down(self):
+        net = self.net
+        pl = self.pl("-i", net.if_dc, "-F", "json")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-client", D4C, 50011, D4S, 9, 2)
+            time.sleep(0.3)
+            net.ip("-n", net.ns_c, "link", "del", net.if_dc)
+            rc = pl.finish(6)
+            check(rc is not None, "portlabel still running after its interface was removed")
+            check(rc == 1, "exit %r after the interface went away, want 1" % rc)
+            errs = [l for l in pl.stderr_lines() if "running as root" not in l]
+            check(len(errs) == 1 and net.if_dc in errs[0],
+                  "want one error line naming %s: %r" % (net.if_dc, errs))
+            f = find_flow(pl.flows(), proto="udp", sport=50011)
+            check(f is not None, "the flow seen before the error was not emitted")
+            self.iface_down_reason = f.get("end_reason")
+            check(pl.summary() is not None, "no summary after the error")
+        finally:
+            pl.stop()
+
+
+def main():
+    global BIN
+    if len(sys.argv) < 4:
+        raise SystemExit(__doc__)
+    BIN = os.path.abspath(sys.argv[1])
+    registry = os.path.abspath(sys.argv[2])
+    net = Net(sys.argv[3])
+    suite = Suite(net, registry, sys.argv[4:])
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda s, f: sys.exit(128 + s))
+    t0 = time.monotonic()
+    try:
+        net.setup()
+        cases = [
+            ("traffic: HTTP over IPv4 (http.server + curl)", suite.c_http_v4),
+            ("traffic: HTTP over IPv6 to 8080", suite.c_http_v6),
+            ("traffic: UDP exchanges on registered ports (53, 123 over IPv6)", suite.c_udp_registered),
+            ("traffic: TCP to an unassigned port, refused TCP to 100 (flagged)", suite.c_tcp_unassigned),
+            ("traffic: UDP to 33435 mtrace is flagged unauthorized", suite.c_udp_mtrace_flagged),
+            ("traffic: injected SCTP INIT/INIT-ACK/DATA labelled", suite.c_sctp),
+            ("traffic: injected DCCP Request/Response/Data labelled", suite.c_dccp),
+            ("idle timeout expires flows on a quiet link while running", suite.c_idle_while_running),
+            ("SIGINT after traffic: exit 0, summary with ps_recv/ps_drop/ps_ifdrop", suite.c_sigint_summary),
+            ("SIGINT flushes live flows as shutdown records", suite.c_sigint_shutdown_records),
+            ("SIGUSR1 prints counters to stderr without stopping", suite.c_sigusr1),
+            ("-i any (Linux cooked) and SIGTERM", suite.c_sigterm_any),
+            ("a second SIGINT exits at once", suite.c_second_sigint),
+            ("-c COUNT stops after COUNT packets", suite.c_count),
+            ("--duration stops on time on a quiet link", suite.c_duration),
+            ("-Z nobody: uid, gid, groups dropped; capture still works", suite.c_drop_privileges),
+            ("-Z with a missing user: one error line, exit 1", suite.c_missing_user),
+            ("missing interface: one error line, exit 1", suite.c_missing_iface),
+            ("BPF filter excludes other traffic (-s 128 -p -B 2048)", suite.c_filter),
+            ("CSV to a file (-o) is streamed as flows end", suite.c_csv_file_streaming),
+            ("-D lists the veth", suite.c_list_interfaces),
+            ("status line on a terminal only, text mode only", suite.c_status_line_tty),
+            ("interface removed mid-capture: one error line, flows emitted, exit 1", suite.c_iface_down),
+        ]
+        for name, fn in cases:
+            suite.case(name, fn)
+    finally:
+        net.cleanup()
+    print("live: %.0fs" % (time.monotonic() - t0))
+    print("%d passed, %d failed" % (suite.passed, suite.failed), flush=True)
+    sys.exit(1 if suite.failed else 0)
+
+
+BIN = None
+
+if __name__ == "__main__":
+    main()

@@ -939,6 +939,36 @@ gen_sample(const char *dir)
     close_out(&o);
 }
 
+/* split-1.pcap + split-2.pcap: one stream read with two -r options; a TCP session starts in
+ * the first file and closes in the second. */
+static void
+gen_split(const char *dir)
+{
+    struct out o;
+    struct conv k = conv4("192.0.2.90", 50800, "198.51.100.80", 80);
+    struct conv dns = conv4("192.0.2.90", 50801, "198.51.100.53", 53);
+    struct conv u = conv4("192.0.2.91", 50802, "203.0.113.6", 100);
+    open_out(&o, dir, "split-1.pcap");
+    /* K opens: S, SA, A, PA(100), PA(1000) from the server. */
+    tcp(&o, 0, &k, 0, F_SYN, 0);
+    tcp(&o, MS(10), &k, 1, F_SYN | F_ACK, 0);
+    tcp(&o, MS(20), &k, 0, F_ACK, 0);
+    tcp(&o, MS(30), &k, 0, F_PSH | F_ACK, 100);
+    tcp(&o, MS(50), &k, 1, F_PSH | F_ACK, 1000);
+    /* A DNS exchange, 68 / 108. */
+    udp(&o, SEC(1), &dns, 0, 40);
+    udp(&o, SEC(1) + MS(10), &dns, 1, 80);
+    close_out(&o);
+    open_out(&o, dir, "split-2.pcap");
+    /* K closes: FA, FA, A. Whole K: fwd 5/300 "FSPA", rev 3/1120 "FSPA", closed. */
+    tcp(&o, SEC(6), &k, 0, F_FIN | F_ACK, 0);
+    tcp(&o, SEC(6) + MS(10), &k, 1, F_FIN | F_ACK, 0);
+    tcp(&o, SEC(6) + MS(20), &k, 0, F_ACK, 0);
+    /* One datagram to 100/udp (unassigned, unauthorized use): 60 bytes. */
+    udp(&o, SEC(7), &u, 0, 32);
+    close_out(&o);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -954,5 +984,6 @@ main(int argc, char **argv)
     gen_timeouts(argv[1]);
     gen_anomalies(argv[1]);
     gen_sample(argv[1]);
+    gen_split(argv[1]);
     return 0;
 }

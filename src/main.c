@@ -392,8 +392,12 @@ run_lookup(const struct options *o, int argc, char **argv, int from)
         {NULL, 0, NULL, 0},
     };
 
-    /* Options may also follow the word `lookup`. */
-    optind = from + 1;
+    /* Options may also follow the word `lookup`. Parse argv[from..] afresh: the first pass
+     * permuted `lookup` behind the options, and glibc's getopt keeps that permutation state
+     * (it would hand `lookup` back as a query) unless optind = 0 re-initialises it. */
+    argc -= from;
+    argv += from;
+    optind = 0;
     while ((ch = getopt_long(argc, argv, ":R:F:", longopts, NULL)) != -1) {
         if (ch == 'R') {
             registry = optarg;

@@ -92,7 +92,7 @@ class Net:
 
     def popen(self, ns, argv, **kw):
         kw.setdefault("stdin", subprocess.DEVNULL)
-        p = subprocess.Popen(["ip", "netns", "exec", ns] + argv, **kw)
+        p = subprocess.Popen(["ip", "netns", "exec", ns] + [str(a) for a in argv], **kw)
         self.procs.append(p)
         return p
 
@@ -293,6 +293,8 @@ class Suite:
         self.failed = 0
         self.unassigned_port = None
         self.main_run = None   # flows of the big traffic check, shared by several checks
+        self.main_flows = []
+        self.main_summary = None
 
     def case(self, name, fn):
         if self.only and not any(o in name for o in self.only):

@@ -244,8 +244,8 @@ fb_dccp(struct fb *f, uint16_t sport, uint16_t dport, uint8_t type, bool x)
     f->l4_proto = PL_IPPROTO_DCCP;
     fb_be16(f, sport);
     fb_be16(f, dport);
-    size_t hlen =
-        (x ? 16 : 12) + (type == PL_DCCP_REQUEST ? 4 : 0) + (type == PL_DCCP_RESPONSE ? 12 : 0);
+    size_t hlen = (x ? 16u : 12u) + (type == PL_DCCP_REQUEST ? 4u : 0u) +
+                  (type == PL_DCCP_RESPONSE ? 12u : 0u);
     fb_u8(f, (uint8_t)(hlen / 4));
     fb_u8(f, 0);
     fb_be16(f, 0);
@@ -327,4 +327,86 @@ fb_eth_ipv6_udp(struct fb *f, uint16_t sport, uint16_t dport, size_t payload)
     fb_udp(f, sport, dport);
     fb_payload(f, payload);
     fb_finish(f);
+}
+
+static bool
+is_transport(uint8_t proto)
+{
+    return proto == PL_IPPROTO_TCP || proto == PL_IPPROTO_UDP || proto == PL_IPPROTO_SCTP ||
+           proto == PL_IPPROTO_DCCP;
+}
+
+static size_t
+l4_need(uint8_t proto)
+{
+    switch (proto) {
+    case PL_IPPROTO_TCP:
+        return 14;
+    case PL_IPPROTO_UDP:
+        return 4;
+    case PL_IPPROTO_SCTP:
+        return 12;
+    default:
+        return 9;
+    }
+}
+
+const char *
+fb_check_invariants(const struct pl_frame *fr, enum pl_decode_status st, const struct pl_pkt *pkt)
+{
+    if (pkt->ts_us != fr->ts_us)
+        return "timestamp not copied";
+    if (pkt->vlan_count > PL_VLAN_MAX || pkt->mpls_count > PL_MPLS_MAX)
+        return "tag count above its bound";
+    if (pkt->layer > PL_LAYER_L4 || pkt->frag > PL_FRAG_LATER)
+        return "layer or frag out of range";
+    if (pkt->layer >= PL_LAYER_L3 && pkt->l4_off > fr->cap_len)
+        return "l4_off beyond the capture";
+    if (pkt->layer >= PL_LAYER_L2 && pkt->l3_off > fr->cap_len)
+        return "l3_off beyond the capture";
+    switch (st) {
+    case PL_DEC_OK:
+        if (pkt->ip_version != 4 && pkt->ip_version != 6)
+            return "OK without an IP version";
+        if (!is_transport(pkt->l4_proto))
+            return "OK with a non-transport protocol";
+        if (pkt->frag == PL_FRAG_LATER) {
+            if (pkt->layer != PL_LAYER_L3 || pkt->sport != 0 || pkt->dport != 0)
+                return "later fragment with ports or wrong layer";
+        } else {
+            if (pkt->layer != PL_LAYER_L4)
+                return "OK below layer L4";
+            if ((size_t)pkt->l4_off + l4_need(pkt->l4_proto) > fr->cap_len)
+                return "ports read from bytes not captured";
+        }
+        if (pkt->ip_len < (pkt->ip_version == 4 ? 20u : 40u))
+            return "ip_len below the IP header";
+        if (pkt->l4_len > pkt->ip_len)
+            return "l4_len above ip_len";
+        if (pkt->has_sctp_chunk && pkt->l4_proto != PL_IPPROTO_SCTP)
+            return "SCTP chunk on another protocol";
+        break;
+    case PL_DEC_OTHER_IP:
+        if (pkt->layer != PL_LAYER_L3 || is_transport(pkt->l4_proto))
+            return "other_ip with a transport protocol or wrong layer";
+        break;
+    case PL_DEC_MALFORMED:
+        if (pkt->anomalies == 0)
+            return "malformed without an anomaly bit";
+        if (pkt->layer == PL_LAYER_L4)
+            return "malformed at layer L4";
+        break;
+    case PL_DEC_TRUNCATED:
+    case PL_DEC_NON_IP:
+        if (pkt->layer >= PL_LAYER_L4)
+            return "failure at layer L4";
+        break;
+    case PL_DEC_UNSUPPORTED_LINK:
+        if (pkt->layer != PL_LAYER_NONE)
+            return "unsupported link decoded something";
+        break;
+    default:
+        return "unknown status";
+    }
+    return NULL;
 }

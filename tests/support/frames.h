@@ -82,6 +82,13 @@ enum pl_decode_status fb_decode(const struct fb *f, enum pl_linktype link, size_
 size_t fb_sweep(const struct fb *f, enum pl_linktype link, size_t ok_from,
                 enum pl_decode_status *got);
 
+/* Check what any decode result must satisfy, whatever the input: statuses agree
+ * with layer, fragment and version; offsets lie within the capture. Returns NULL,
+ * or a static message naming the broken invariant. Used by the corpus tool, the
+ * fuzzer and the tests. */
+const char *fb_check_invariants(const struct pl_frame *fr, enum pl_decode_status st,
+                                const struct pl_pkt *pkt);
+
 /* Ready-made frames. */
 void fb_eth_ipv4_tcp(struct fb *f, uint16_t sport, uint16_t dport, uint8_t flags, size_t payload);
 void fb_eth_ipv6_udp(struct fb *f, uint16_t sport, uint16_t dport, size_t payload);

@@ -1,5 +1,6 @@
 # cmake -DMKPCAPS=... -DOUT=dir -DREF=pcaps -P compare_pcaps.cmake
 # Regenerates the captures into OUT and fails unless each one equals REF/<name> byte for byte.
+cmake_minimum_required(VERSION 3.18)
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
 execute_process(COMMAND ${MKPCAPS} ${OUT} RESULT_VARIABLE rc)

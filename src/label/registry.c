@@ -17,7 +17,6 @@
 #define uthash_fatal(msg) pl_die_oom(msg)
 #include <uthash.h>
 
-#define PORTS_PER_PROTO 65536u
 #define ARENA_BLOCK_LEN ((size_t)64 * 1024)
 #define ARENA_ALIGN ((size_t)16)
 #define NAME_MAX_LEN 255 /* longer query names cannot match a stored key buffer */
@@ -408,83 +407,112 @@ oom:
     return -1;
 }
 
+/* The ports a protocol's rows cover lie in lo..hi; slots are numbered from base. */
+struct span {
+    uint32_t lo, hi; /* lo > hi: no row covers this protocol */
+    size_t base;
+};
+
+static size_t
+slot_of(const struct span *sp, unsigned p, uint32_t port)
+{
+    return sp[p].base + (port - sp[p].lo);
+}
+
 /* Covering rows per (protocol, port) in CSR form (start[slot]..start[slot+1]
  * index ids), then one entry per distinct list of covering rows: consecutive
- * ports covered by the same rows (a range) share one entry. */
+ * ports covered by the same rows (a range) share one entry. Only the span of
+ * ports some row covers gets slots, so a small registry builds quickly. */
 static int
 build_ports(struct pl_registry *reg, struct pl_err *err)
 {
-    const size_t nslots = (size_t)PL_PROTO_COUNT * PORTS_PER_PROTO;
-    uint32_t *start = calloc(nslots + 1, sizeof *start);
-    uint32_t *fill = NULL, *ids = NULL;
-    size_t total = 0, used = 0;
+    struct span sp[PL_PROTO_COUNT];
+    uint32_t *start = NULL, *fill = NULL, *ids = NULL;
+    size_t nslots = 0, total = 0, used = 0;
     int rc = -1;
 
-    if (start == NULL)
-        goto out;
+    for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+        sp[p].lo = UINT16_MAX + 1u;
+        sp[p].hi = 0;
+    }
     for (size_t i = 0; i < reg->nrows; i++) {
         const struct reg_row *r = &reg->rows[i];
-        if (!r->has_port)
-            continue;
-        for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+        for (unsigned p = 0; r->has_port && p < PL_PROTO_COUNT; p++) {
             if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
                 continue;
-            for (uint32_t port = r->lo; port <= r->hi; port++)
-                start[(size_t)p * PORTS_PER_PROTO + port + 1]++;
+            sp[p].lo = r->lo < sp[p].lo ? r->lo : sp[p].lo;
+            sp[p].hi = r->hi > sp[p].hi ? r->hi : sp[p].hi;
             total += (size_t)r->hi - r->lo + 1;
         }
     }
     if (total > UINT32_MAX) {
         pl_err_set(err, "%s: too many rows", reg->path);
-        goto out_msg;
+        return -1;
+    }
+    for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+        sp[p].base = nslots;
+        nslots += sp[p].lo <= sp[p].hi ? (size_t)sp[p].hi - sp[p].lo + 1 : 0;
+    }
+    start = calloc(nslots + 1, sizeof *start);
+    fill = malloc((nslots ? nslots : 1) * sizeof *fill);
+    ids = malloc((total ? total : 1) * sizeof *ids);
+    if (start == NULL || fill == NULL || ids == NULL)
+        goto out;
+    for (size_t i = 0; i < reg->nrows; i++) {
+        const struct reg_row *r = &reg->rows[i];
+        for (unsigned p = 0; r->has_port && p < PL_PROTO_COUNT; p++) {
+            if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
+                continue;
+            for (uint32_t port = r->lo; port <= r->hi; port++)
+                start[slot_of(sp, p, port) + 1]++;
+        }
     }
     for (size_t s = 0; s < nslots; s++) {
         used += start[s + 1] != 0;
         start[s + 1] += start[s];
     }
-    fill = malloc(nslots * sizeof *fill);
-    ids = malloc((total ? total : 1) * sizeof *ids);
     reg->port_store = malloc((used ? used : 1) * sizeof *reg->port_store);
-    if (fill == NULL || ids == NULL || reg->port_store == NULL)
+    if (reg->port_store == NULL)
         goto out;
-    memcpy(fill, start, nslots * sizeof *fill);
+    if (nslots > 0)
+        memcpy(fill, start, nslots * sizeof *fill);
     for (size_t i = 0; i < reg->nrows; i++) { /* file order within each list */
         const struct reg_row *r = &reg->rows[i];
-        if (!r->has_port)
-            continue;
-        for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+        for (unsigned p = 0; r->has_port && p < PL_PROTO_COUNT; p++) {
             if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
                 continue;
             for (uint32_t port = r->lo; port <= r->hi; port++)
-                ids[fill[(size_t)p * PORTS_PER_PROTO + port]++] = (uint32_t)i;
+                ids[fill[slot_of(sp, p, port)]++] = (uint32_t)i;
         }
     }
 
     const uint32_t *prev = NULL;
     size_t prev_n = 0, item = 0;
     const struct pl_reg_entry *entry = NULL;
-    for (size_t s = 0; s < nslots; s++) {
-        uint32_t *list = ids + start[s];
-        size_t n = start[s + 1] - start[s];
-        if (n == 0)
-            continue;
-        sort_precedence(reg, list, n);
-        if (prev == NULL || n != prev_n || memcmp(prev, list, n * sizeof *list) != 0) {
-            if ((entry = make_entry(reg, list, n)) == NULL)
-                goto out;
-            prev = list;
-            prev_n = n;
+    for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+        for (uint32_t port = sp[p].lo; port <= sp[p].hi; port++) {
+            size_t s = slot_of(sp, p, port);
+            uint32_t *list = ids + start[s];
+            size_t n = start[s + 1] - start[s];
+            if (n == 0)
+                continue;
+            sort_precedence(reg, list, n);
+            if (prev == NULL || n != prev_n || memcmp(prev, list, n * sizeof *list) != 0) {
+                if ((entry = make_entry(reg, list, n)) == NULL)
+                    goto out;
+                prev = list;
+                prev_n = n;
+            }
+            struct port_item *pi = &reg->port_store[item++];
+            pi->key = (uint32_t)p << 16 | port;
+            pi->entry = entry;
+            HASH_ADD(hh, reg->ports, key, sizeof pi->key, pi);
         }
-        struct port_item *pi = &reg->port_store[item++];
-        pi->key = (uint32_t)s; /* slot == proto << 16 | port */
-        pi->entry = entry;
-        HASH_ADD(hh, reg->ports, key, sizeof pi->key, pi);
     }
     rc = 0;
 out:
     if (rc != 0)
         pl_err_set(err, "%s: out of memory", reg->path);
-out_msg:
     free(start);
     free(fill);
     free(ids);

@@ -44,21 +44,21 @@ struct name_item {
 };
 
 struct pl_registry {
-    char *path;                  /* as given to load (malloc'd) */
-    char *buf;                   /* file contents; the CSV reader's strings point into it */
-    struct arena_block *arena;   /* other strings, entries, alias arrays */
-    struct reg_row *rows;        /* accepted rows in file order */
+    char *path;                /* as given to load (malloc'd) */
+    char *buf;                 /* file contents; the CSV reader's strings point into it */
+    struct arena_block *arena; /* other strings, entries, alias arrays */
+    struct reg_row *rows;      /* accepted rows in file order */
     size_t nrows, rows_cap;
-    uint64_t rows_ok;            /* accepted data rows */
-    uint64_t rows_bad;           /* skipped rows */
+    uint64_t rows_ok;  /* accepted data rows */
+    uint64_t rows_bad; /* skipped rows */
     enum pl_registry_format fmt;
-    bool has_unauth;             /* the source carries unauthorized-use data */
+    bool has_unauth; /* the source carries unauthorized-use data */
     bool loaded;
     pl_registry_warn_fn warn;
     void *warn_ctx;
-    struct port_item *ports;     /* uthash head */
+    struct port_item *ports; /* uthash head */
     struct port_item *port_store;
-    struct name_item *names;     /* uthash head */
+    struct name_item *names; /* uthash head */
 };
 
 static void *
@@ -357,8 +357,9 @@ static uint8_t
 row_protos(const struct reg_row *r)
 {
     /* SPEC §2: a row with a port but no protocol covers tcp and udp */
-    return r->protos != 0 ? r->protos
-                          : (uint8_t)(PL_REG_PROTO_BIT(PL_PROTO_TCP) | PL_REG_PROTO_BIT(PL_PROTO_UDP));
+    return r->protos != 0
+               ? r->protos
+               : (uint8_t)(PL_REG_PROTO_BIT(PL_PROTO_TCP) | PL_REG_PROTO_BIT(PL_PROTO_UDP));
 }
 
 static void
@@ -546,8 +547,8 @@ pl_reg_sniff(const char *buf, size_t len)
 
 /* Takes ownership of buf (len bytes, plus room for a NUL at buf[len]). */
 static int
-load_buf(struct pl_registry *reg, char *buf, size_t len, const char *name,
-         pl_registry_warn_fn warn, void *warn_ctx, struct pl_err *err)
+load_buf(struct pl_registry *reg, char *buf, size_t len, const char *name, pl_registry_warn_fn warn,
+         void *warn_ctx, struct pl_err *err)
 {
     int rc;
 
@@ -721,7 +722,8 @@ pl_registry_find_name(const struct pl_registry *reg, const char *name, pl_regist
                 continue;
             }
             for (uint32_t port = r->lo; port <= r->hi; port++)
-                hits[n++] = (struct name_hit){.port = (int32_t)port, .proto = p, .row = ni->rows[i]};
+                hits[n++] =
+                    (struct name_hit){.port = (int32_t)port, .proto = p, .row = ni->rows[i]};
         }
     }
     qsort(hits, n, sizeof *hits, cmp_hit);

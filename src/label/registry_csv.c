@@ -125,8 +125,7 @@ trim_field(struct csv_field *f)
 enum col { COL_NAME, COL_PORT, COL_PROTO, COL_DESC, COL_UNAUTH, COL_COUNT };
 
 static const char *const col_names[COL_COUNT] = {
-    "Service Name", "Port Number", "Transport Protocol", "Description",
-    "Unauthorized Use Reported",
+    "Service Name", "Port Number", "Transport Protocol", "Description", "Unauthorized Use Reported",
 };
 
 static int

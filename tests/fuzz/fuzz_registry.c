@@ -30,8 +30,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pl_registry_load_mem(reg, (const char *)data, size, "fuzz", NULL, NULL, &err) == 0) {
         for (int p = 0; p < PL_PROTO_COUNT; p++) {
             for (uint32_t port = 0; port < 70; port++) {
-                const struct pl_reg_entry *e = pl_registry_get(reg, (enum pl_proto)p,
-                                                               (uint16_t)port);
+                const struct pl_reg_entry *e =
+                    pl_registry_get(reg, (enum pl_proto)p, (uint16_t)port);
                 for (uint32_t i = 0; e != NULL && i < e->alias_count; i++)
                     n += e->aliases[i][0] != '\0';
             }

@@ -84,7 +84,8 @@ Test(lookup, port_alone_lists_tcp_udp_and_every_protocol_with_a_row)
     cr_assert_eq(run("50000", PL_FMT_JSON, &t, &err), 2);
     cr_assert(strstr(t, "{\"port\":50000,\"proto\":\"tcp\",\"service\":null,\"aliases\":[],"
                         "\"description\":null,\"status\":\"unassigned\","
-                        "\"port_class\":\"dynamic\",\"unauthorized\":null}\n") == t, "%s", t);
+                        "\"port_class\":\"dynamic\",\"unauthorized\":null}\n") == t,
+              "%s", t);
     free(t);
 }
 

@@ -7,9 +7,10 @@
 
 #include "portlabel/registry.h"
 
-#define HDR "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact," \
-            "Registration Date,Modification Date,Reference,Service Code," \
-            "Unauthorized Use Reported,Assignment Notes\r\n"
+#define HDR                                                                                        \
+    "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"                    \
+    "Registration Date,Modification Date,Reference,Service Code,"                                  \
+    "Unauthorized Use Reported,Assignment Notes\r\n"
 
 struct warns {
     unsigned n;
@@ -114,7 +115,8 @@ Test(registry_csv, columns_are_found_by_header_name)
 
 Test(registry_csv, unterminated_quote_at_eof_is_an_error_naming_file_and_line)
 {
-    static const char data[] = HDR "a,1,tcp,A,,,,,,,,\r\nb,2,tcp,\"never closed,,,,,,,,\r\nmore\r\n";
+    static const char data[] =
+        HDR "a,1,tcp,A,,,,,,,,\r\nb,2,tcp,\"never closed,,,,,,,,\r\nmore\r\n";
     struct warns w = {0};
     struct pl_err err = {.msg = ""};
     int rc;
@@ -162,7 +164,8 @@ Test(registry_csv, header_without_a_required_column_is_an_error)
 
 Test(registry_csv, nul_byte_makes_its_row_bad_not_the_file)
 {
-    static const char data[] = HDR "ssh,22,tcp,Sec\0ure,,,,,,,,\r\ntelnet,23,tcp,Telnet,,,,,,,,\r\n";
+    static const char data[] =
+        HDR "ssh,22,tcp,Sec\0ure,,,,,,,,\r\ntelnet,23,tcp,Telnet,,,,,,,,\r\n";
     struct warns w = {0};
     struct pl_err err = {.msg = ""};
     int rc;
@@ -202,14 +205,14 @@ Test(registry_csv, field_of_100_kb_is_kept_whole)
 Test(registry_csv, bad_rows_are_skipped_counted_and_reported_with_their_line)
 {
     struct warns w = {0};
-    struct pl_registry *reg = load_ok(HDR "ok,1,tcp,One,,,,,,,,\r\n"       /* line 2 */
-                                          "short,2,tcp\r\n"                 /* 3: field count */
+    struct pl_registry *reg = load_ok(HDR "ok,1,tcp,One,,,,,,,,\r\n"         /* line 2 */
+                                          "short,2,tcp\r\n"                  /* 3: field count */
                                           "multi,3,tcp,\"a\nb\",,,,,,,,\r\n" /* 4-5: fine */
-                                          "proto,4,icmp,Four,,,,,,,,\r\n"   /* 6: protocol */
-                                          "port,70000,tcp,Big,,,,,,,,\r\n"  /* 7: port */
-                                          "range,9-5,udp,Back,,,,,,,,\r\n"  /* 8: range */
-                                          "junk,x1,udp,Junk,,,,,,,,\r\n"    /* 9: port */
-                                          "quote,10,tcp,\"a\"b,,,,,,,,\r\n" /* 10: after quote */
+                                          "proto,4,icmp,Four,,,,,,,,\r\n"    /* 6: protocol */
+                                          "port,70000,tcp,Big,,,,,,,,\r\n"   /* 7: port */
+                                          "range,9-5,udp,Back,,,,,,,,\r\n"   /* 8: range */
+                                          "junk,x1,udp,Junk,,,,,,,,\r\n"     /* 9: port */
+                                          "quote,10,tcp,\"a\"b,,,,,,,,\r\n"  /* 10: after quote */
                                           "last,11,udp,Last,,,,,,,,\r\n",
                                       &w);
     cr_assert_eq(pl_registry_rows(reg), 3);
@@ -333,10 +336,9 @@ Test(registry_norm, statuses)
                                           ",6,tcp,,,,,,,,,\r\n"
                                           "x,7,tcp,Unassigned,,,,,,,,\r\n",
                                       &w);
-    static const enum pl_status want[] = {PL_STATUS_RESERVED,   PL_STATUS_RESERVED,
-                                          PL_STATUS_UNASSIGNED, PL_STATUS_UNASSIGNED,
-                                          PL_STATUS_UNNAMED,    PL_STATUS_UNNAMED,
-                                          PL_STATUS_ASSIGNED};
+    static const enum pl_status want[] = {
+        PL_STATUS_RESERVED, PL_STATUS_RESERVED, PL_STATUS_UNASSIGNED, PL_STATUS_UNASSIGNED,
+        PL_STATUS_UNNAMED,  PL_STATUS_UNNAMED,  PL_STATUS_ASSIGNED};
     for (uint16_t port = 1; port <= 7; port++)
         cr_assert_eq(pl_registry_status(reg, PL_PROTO_TCP, port), want[port - 1], "port %u", port);
     cr_assert_str_eq(get(reg, PL_PROTO_TCP, 6)->description, "");
@@ -349,11 +351,12 @@ Test(registry_norm, statuses)
 Test(registry_norm, unauthorized_is_first_non_empty_in_precedence_order_whatever_the_status)
 {
     struct warns w = {0};
-    struct pl_registry *reg = load_ok(HDR ",100,,Unassigned,,,,,,,Known Unauthorized Use on 100,\r\n"
-                                          ",90-110,tcp,Unassigned,,,,,,,range text,\r\n"
-                                          "a,105,tcp,A,,,,,,,,\r\n"
-                                          "b,105,tcp,B,,,,,,,second,\r\n",
-                                      &w);
+    struct pl_registry *reg =
+        load_ok(HDR ",100,,Unassigned,,,,,,,Known Unauthorized Use on 100,\r\n"
+                    ",90-110,tcp,Unassigned,,,,,,,range text,\r\n"
+                    "a,105,tcp,A,,,,,,,,\r\n"
+                    "b,105,tcp,B,,,,,,,second,\r\n",
+                &w);
     const struct pl_reg_entry *e = get(reg, PL_PROTO_UDP, 100);
     cr_assert_eq(e->status, PL_STATUS_UNASSIGNED);
     cr_assert_str_eq(e->unauthorized, "Known Unauthorized Use on 100");
@@ -442,8 +445,7 @@ Test(registry_xml, records_are_read_and_normalised)
     cr_assert_str_eq(e->service, "http");
     cr_assert_eq(e->alias_count, 1);
     cr_assert_str_eq(e->aliases[0], "www");
-    cr_assert_str_eq(get(reg, PL_PROTO_TCP, 63)->description,
-                     "whois++\nIANA assigned & said more");
+    cr_assert_str_eq(get(reg, PL_PROTO_TCP, 63)->description, "whois++\nIANA assigned & said more");
     e = get(reg, PL_PROTO_UDP, 100);
     cr_assert_eq(e->status, PL_STATUS_UNASSIGNED);
     cr_assert_str_eq(e->unauthorized, "Known Unauthorized Use on 100");

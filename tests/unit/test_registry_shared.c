@@ -104,8 +104,8 @@ Test(registry_shared, csv_assigned_pairs_per_protocol)
         size_t n = 0;
         for (uint32_t port = 0; port <= UINT16_MAX; port++)
             n += pl_registry_status(reg, (enum pl_proto)p, (uint16_t)port) == PL_STATUS_ASSIGNED;
-        cr_assert_eq(n, want[p], "%s: %zu assigned, want %zu", pl_proto_name((enum pl_proto)p),
-                     n, want[p]);
+        cr_assert_eq(n, want[p], "%s: %zu assigned, want %zu", pl_proto_name((enum pl_proto)p), n,
+                     want[p]);
     }
     pl_registry_free(reg);
 }
@@ -159,12 +159,12 @@ Test(registry_shared, csv_and_xml_editions_agree_except_changed_assignments)
         for (uint32_t port = 0; port <= UINT16_MAX; port++) {
             const struct pl_reg_entry *a = pl_registry_get(csv, (enum pl_proto)p, (uint16_t)port);
             const struct pl_reg_entry *b = pl_registry_get(xml, (enum pl_proto)p, (uint16_t)port);
-            bool same = pl_registry_status(csv, (enum pl_proto)p, (uint16_t)port) ==
-                            pl_registry_status(xml, (enum pl_proto)p, (uint16_t)port) &&
-                        (a == NULL) == (b == NULL) &&
-                        (a == NULL || (strcmp(or_null(a->service), or_null(b->service)) == 0 &&
-                                       strcmp(or_null(a->unauthorized),
-                                              or_null(b->unauthorized)) == 0));
+            bool same =
+                pl_registry_status(csv, (enum pl_proto)p, (uint16_t)port) ==
+                    pl_registry_status(xml, (enum pl_proto)p, (uint16_t)port) &&
+                (a == NULL) == (b == NULL) &&
+                (a == NULL || (strcmp(or_null(a->service), or_null(b->service)) == 0 &&
+                               strcmp(or_null(a->unauthorized), or_null(b->unauthorized)) == 0));
             /* below 1024 the descriptions agree too (the XML's layout
              * line breaks are folded; <br/> is a newline as in the CSV) */
             if (same && a != NULL && port < 1024)

@@ -110,26 +110,40 @@ fmt_time(char *buf, size_t len, uint64_t ts_us)
     snprintf(buf, len, "%s.%06" PRIu64, day, ts_us % 1000000u);
 }
 
-/* Registry text escaped for a terminal, into dst (cut with "..." when long). */
+/* Registry text escaped for a terminal, into dst (cut with "..." when long).
+ * Only the first SCRATCH_LEN bytes of s are looked at: the work per cell is
+ * bounded whatever the registry holds. */
 static void
 fmt_escaped(struct text_priv *t, char *dst, size_t len, const char *s)
 {
+    char head[SCRATCH_LEN + 1];
+    size_t slen = strnlen(s, SCRATCH_LEN + 1);
+    bool cut = slen > SCRATCH_LEN;
     long n;
 
-    if (t->scratch == NULL) {
-        snprintf(dst, len, "?");
-        return;
+    if (cut) {
+        size_t keep = SCRATCH_LEN;
+        while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
+            keep--; /* s[keep] starts a character: cut before it */
+        memcpy(head, s, keep);
+        head[keep] = '\0';
+        s = head;
     }
     rewind(t->scratch);
     pl_out_text_str(t->scratch, s);
     fflush(t->scratch);
     n = ftell(t->scratch);
-    if (ferror(t->scratch) || n < 0 || n >= SCRATCH_LEN) {
-        /* Cut before a UTF-8 continuation byte boundary and mark it. */
-        size_t cut = SCRATCH_LEN - 4;
-        while (cut > 0 && ((unsigned char)t->scratch_buf[cut] & 0xc0) == 0x80)
-            cut--;
-        snprintf(dst, len, "%.*s...", (int)cut, t->scratch_buf);
+    if (ferror(t->scratch) || n < 0 || n >= SCRATCH_LEN)
+        cut = true;
+    if (cut) {
+        /* Keep whole characters: back up over UTF-8 continuation bytes. */
+        size_t keep = SCRATCH_LEN - 4;
+        if (n >= 0 && (size_t)n <= keep)
+            keep = (size_t)n;
+        else
+            while (keep > 0 && ((unsigned char)t->scratch_buf[keep] & 0xc0) == 0x80)
+                keep--;
+        snprintf(dst, len, "%.*s...", (int)keep, t->scratch_buf);
         clearerr(t->scratch);
         return;
     }
@@ -517,6 +531,10 @@ write_flow_table(struct text_priv *t, FILE *o)
         shown[F_VLAN] = shown[F_VLAN] || t->cells[F_VLAN][0] != '\0';
         shown[F_STATUS] = shown[F_STATUS] || t->cells[F_STATUS][0] != '\0';
     }
+    if (t->n_flows == 0) {
+        fputs("no flows\n", o);
+        return;
+    }
     put_header(o, fcols, widths, shown, F_NCOL);
     for (size_t i = 0; i < t->n_flows; i++) {
         flow_cells(t, &t->flows[i]);
@@ -540,6 +558,10 @@ write_audit_table(struct text_priv *t, FILE *o)
     for (size_t i = 0; i < t->n_rows; i++) {
         audit_cells(t, &t->rows[i]);
         widen(widths, t->cells, A_NCOL);
+    }
+    if (t->n_rows == 0) {
+        fputs("no flows to audit\n", o);
+        return;
     }
     put_header(o, acols, widths, shown, A_NCOL);
     for (size_t i = 0; i < t->n_rows; i++) {

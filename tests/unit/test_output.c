@@ -673,3 +673,52 @@ Test(output, write_error_is_reported_at_end)
     pl_sink_free(s);
     pl_registry_free(reg);
 }
+
+Test(output, text_cuts_long_registry_text_on_a_character_boundary)
+{
+    static const char head[] =
+        "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"
+        "Registration Date,Modification Date,Reference,Service Code,Unauthorized Use Reported,"
+        "Assignment Notes\n"
+        "long,7002,tcp,";
+    size_t n_e = 100000; /* "é" (2 bytes) repeated: 200 kB of description */
+    size_t len = sizeof head - 1 + 2 * n_e + 16;
+    char *csv = malloc(len);
+    size_t o = sizeof head - 1;
+
+    cr_assert_not_null(csv);
+    memcpy(csv, head, o);
+    for (size_t i = 0; i < n_e; i++) {
+        csv[o++] = '\xc3';
+        csv[o++] = '\xa9';
+    }
+    memcpy(csv + o, ",,,,,,,,\n", 9);
+    o += 9;
+    struct pl_registry *reg = load_reg(csv, o);
+    uint8_t a[16], b[16];
+    struct pl_summary sum = mk_summary();
+
+    v4(a, 10, 0, 0, 1);
+    v4(b, 10, 0, 0, 2);
+    struct pl_flow f = mk_flow(reg, 6, 4, a, 40000, b, 7002, 7002);
+    cr_assert_eq(strlen(f.label.entry->description), 2 * n_e);
+    char *out = run_sink((struct run){PL_FMT_TEXT, true, false}, &f, 1, &sum);
+    char *row = line_at(out, 1);
+
+    cr_assert_lt(strlen(row), 400, "%zu bytes", strlen(row));
+    cr_assert_not_null(strstr(row, "\xc3\xa9\xc3\xa9..."), "%s", row);
+    cr_assert_null(strstr(row, "\\x"), "a character was split: %s", row);
+    free(row);
+    free(out);
+    free(csv);
+    pl_registry_free(reg);
+}
+
+Test(output, text_says_so_when_there_are_no_flows)
+{
+    struct pl_summary sum = mk_summary();
+    char *out = run_sink((struct run){PL_FMT_TEXT, false, false}, NULL, 0, &sum);
+
+    cr_assert_eq(strncmp(out, "no flows\n", 9), 0, "%s", out);
+    free(out);
+}

@@ -132,7 +132,7 @@ split_proto(const char *query, const char *slash, struct lookup *lk, struct pl_e
     if (slash == NULL)
         return true;
     if (!pl_proto_parse(slash + 1, &lk->proto)) {
-        pl_err_set(err, "lookup: \"%.60s\": unknown protocol (tcp, udp, sctp or dccp)", query);
+        pl_err_set(err, "\"%.60s\": unknown protocol (tcp, udp, sctp or dccp)", query);
         return false;
     }
     lk->has_proto = true;
@@ -147,7 +147,7 @@ pl_lookup_print(const struct pl_registry *reg, const char *query, enum pl_format
     const char *slash;
 
     if (query == NULL || query[0] == '\0') {
-        pl_err_set(err, "lookup: empty query (want PORT, PORT/PROTO or NAME)");
+        pl_err_set(err, "empty query (want PORT, PORT/PROTO or NAME)");
         return -1;
     }
     slash = strchr(query, '/');
@@ -160,7 +160,7 @@ pl_lookup_print(const struct pl_registry *reg, const char *query, enum pl_format
         for (size_t i = 0; i < len && port <= UINT16_MAX; i++)
             port = port * 10u + (uint32_t)(query[i] - '0');
         if (port > UINT16_MAX) {
-            pl_err_set(err, "lookup: \"%.60s\": bad port (want 0-65535)", query);
+            pl_err_set(err, "\"%.60s\": bad port (want 0-65535)", query);
             return -1;
         }
         for (int pr = 0; pr < PL_PROTO_COUNT; pr++) {
@@ -176,12 +176,12 @@ pl_lookup_print(const struct pl_registry *reg, const char *query, enum pl_format
     /* anything else is a service name; names may start with a digit (3com-tsmux) */
     char name[256];
     if (len == 0 || len >= sizeof name) {
-        pl_err_set(err, "lookup: \"%.60s\": bad service name", query);
+        pl_err_set(err, "\"%.60s\": bad service name", query);
         return -1;
     }
     for (size_t i = 0; i < len; i++) {
         if (isspace((unsigned char)query[i]) || iscntrl((unsigned char)query[i])) {
-            pl_err_set(err, "lookup: \"%.60s\": bad service name", query);
+            pl_err_set(err, "\"%.60s\": bad service name", query);
             return -1;
         }
     }

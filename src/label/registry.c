@@ -20,6 +20,11 @@
 #define ARENA_BLOCK_LEN ((size_t)64 * 1024)
 #define ARENA_ALIGN ((size_t)16)
 #define NAME_MAX_LEN 255 /* longer query names cannot match a stored key buffer */
+#define PORT_SPACE 65536u  /* ports 0-65535 */
+/* Cap on (row, protocol, port) coverings, checked before allocating for them:
+ * the IANA registry has about 100,000; hostile overlapping ranges could ask
+ * for billions. 16 per (protocol, port) on average. */
+#define MAX_COVERINGS ((size_t)PL_PROTO_COUNT * PORT_SPACE * 16)
 
 struct arena_block {
     struct arena_block *next;
@@ -446,8 +451,9 @@ build_ports(struct pl_registry *reg, struct pl_err *err)
             total += (size_t)r->hi - r->lo + 1;
         }
     }
-    if (total > UINT32_MAX) {
-        pl_err_set(err, "%s: too many rows", reg->path);
+    if (total > MAX_COVERINGS) {
+        pl_err_set(err, "%s: port ranges overlap too much (over %zu row-port pairs)", reg->path,
+                   MAX_COVERINGS);
         return -1;
     }
     for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
@@ -671,28 +677,11 @@ pl_registry_status(const struct pl_registry *reg, enum pl_proto proto, uint16_t 
     return e != NULL ? (enum pl_status)e->status : PL_STATUS_UNASSIGNED;
 }
 
-struct name_hit {
-    int32_t port; /* -1: the row has no port */
-    uint32_t proto;
-    uint32_t row;
-};
-
-static int
-cmp_hit(const void *a, const void *b)
-{
-    const struct name_hit *x = a, *y = b;
-    if (x->port != y->port)
-        return x->port < y->port ? -1 : 1;
-    if (x->proto != y->proto)
-        return x->proto < y->proto ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
 size_t
 pl_registry_find_name(const struct pl_registry *reg, const char *name, pl_registry_name_fn fn,
                       void *ctx)
 {
-    size_t len = strlen(name), n = 0, calls = 0;
+    size_t len = strlen(name), calls = 0;
     char key[NAME_MAX_LEN + 1];
     struct name_item *ni;
 
@@ -702,45 +691,49 @@ pl_registry_find_name(const struct pl_registry *reg, const char *name, pl_regist
     HASH_FIND(hh, reg->names, key, len, ni);
     if (ni == NULL)
         return 0;
-    for (uint32_t i = 0; i < ni->n; i++) {
-        const struct reg_row *r = &reg->rows[ni->rows[i]];
-        size_t ports = r->has_port ? (size_t)r->hi - r->lo + 1 : 1;
-        for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
-            n += (row_protos(r) & PL_REG_PROTO_BIT(p)) ? ports : 0;
-    }
-    struct name_hit *hits = malloc(n * sizeof *hits);
-    if (hits == NULL)
+
+    /* One bit per (protocol, port) the name's rows cover: the calls come out
+     * in port then protocol order, each once, in bounded memory. */
+    uint64_t *bits = calloc((size_t)PL_PROTO_COUNT * PORT_SPACE / 64, sizeof *bits);
+    int64_t portless[PL_PROTO_COUNT]; /* first row without a port, per protocol; -1: none */
+    if (bits == NULL)
         pl_die_oom("registry name look-up");
-    n = 0;
+    for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
+        portless[p] = -1;
     for (uint32_t i = 0; i < ni->n; i++) {
         const struct reg_row *r = &reg->rows[ni->rows[i]];
         for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
             if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
                 continue;
-            if (!r->has_port) {
-                hits[n++] = (struct name_hit){.port = -1, .proto = p, .row = ni->rows[i]};
-                continue;
+            if (!r->has_port && portless[p] < 0)
+                portless[p] = ni->rows[i];
+            for (uint32_t port = r->lo; r->has_port && port <= r->hi; port++) {
+                size_t bit = (size_t)p * PORT_SPACE + port;
+                bits[bit / 64] |= (uint64_t)1 << (bit % 64);
             }
-            for (uint32_t port = r->lo; port <= r->hi; port++)
-                hits[n++] =
-                    (struct name_hit){.port = (int32_t)port, .proto = p, .row = ni->rows[i]};
         }
     }
-    qsort(hits, n, sizeof *hits, cmp_hit);
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && hits[i].port == hits[i - 1].port && hits[i].proto == hits[i - 1].proto)
-            continue;
-        if (hits[i].port >= 0) {
-            fn(ctx, reg->rows[hits[i].row].name, (enum pl_proto)hits[i].proto, hits[i].port,
-               pl_registry_get(reg, (enum pl_proto)hits[i].proto, (uint16_t)hits[i].port));
-        } else {
+    const char *shown = reg->rows[ni->rows[0]].name; /* as the file spells it */
+    for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+        if (portless[p] >= 0) {
             struct pl_reg_entry e; /* a portless row is its own entry, for this call only */
-            fill_entry(reg, &e, &hits[i].row, 1, NULL);
-            fn(ctx, reg->rows[hits[i].row].name, (enum pl_proto)hits[i].proto, -1, &e);
+            uint32_t row = (uint32_t)portless[p];
+            fill_entry(reg, &e, &row, 1, NULL);
+            fn(ctx, shown, (enum pl_proto)p, -1, &e);
+            calls++;
         }
-        calls++;
     }
-    free(hits);
+    for (uint32_t port = 0; port < PORT_SPACE; port++) {
+        for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+            size_t bit = (size_t)p * PORT_SPACE + port;
+            if (!(bits[bit / 64] & (uint64_t)1 << (bit % 64)))
+                continue;
+            fn(ctx, shown, (enum pl_proto)p, (int32_t)port,
+               pl_registry_get(reg, (enum pl_proto)p, (uint16_t)port));
+            calls++;
+        }
+    }
+    free(bits);
     return calls;
 }
 

@@ -66,8 +66,8 @@ read_field(struct csv *c, struct csv_rec *r, struct csv_field *out)
             r->has_nul |= ch == '\0';
             *w++ = ch;
         }
-        while (c->p < c->end && !is_delim(*c->p)) {
-            r->has_junk = true;
+        while (c->p < c->end && !is_delim(*c->p)) { /* blanks after the quote are tolerated */
+            r->has_junk |= *c->p != ' ' && *c->p != '\t';
             c->p++;
         }
     } else {

@@ -213,7 +213,7 @@ Test(registry_csv, bad_rows_are_skipped_counted_and_reported_with_their_line)
                                           "range,9-5,udp,Back,,,,,,,,\r\n"   /* 8: range */
                                           "junk,x1,udp,Junk,,,,,,,,\r\n"     /* 9: port */
                                           "quote,10,tcp,\"a\"b,,,,,,,,\r\n"  /* 10: after quote */
-                                          "last,11,udp,Last,,,,,,,,\r\n",
+                                          "last,11,udp,\"Last\" ,,,,,,,,\r\n",
                                       &w);
     cr_assert_eq(pl_registry_rows(reg), 3);
     cr_assert_eq(pl_registry_bad_rows(reg), 6);
@@ -593,4 +593,37 @@ Test(registry_get, out_of_range_protocol_and_null_registry_give_null)
     cr_assert_null(pl_registry_get(NULL, PL_PROTO_TCP, 22));
     pl_registry_free(reg);
     pl_registry_free(NULL);
+}
+
+/* Fuzzing regression: overlapping full-range rows asked for billions of
+ * (row, port) coverings; a cap now refuses the file before allocating. */
+Test(registry_load, overlapping_ranges_beyond_the_cap_are_an_error)
+{
+    char *data = malloc(strlen(HDR) + 64 * 40 + 1);
+    cr_assert_not_null(data);
+    size_t n = (size_t)sprintf(data, HDR);
+    for (int i = 0; i < 40; i++) /* 40 rows x 65536 ports x tcp+udp */
+        n += (size_t)sprintf(data + n, "a,0-65535,,Everything,,,,,,,,\r\n");
+    struct warns w = {0};
+    struct pl_err err = {.msg = ""};
+    int rc;
+    struct pl_registry *reg = load_n(data, n, &rc, &w, &err);
+    cr_assert_eq(rc, -1);
+    cr_assert(strstr(err.msg, "mem.csv: port ranges overlap too much") == err.msg, "%s", err.msg);
+    free(data);
+    pl_registry_free(reg);
+}
+
+Test(registry_load, a_few_overlapping_full_ranges_still_load)
+{
+    struct warns w = {0};
+    struct pl_registry *reg = load_ok(HDR "a,0-65535,,A,,,,,,,,\r\nb,0-65535,tcp,B,,,,,,,,\r\n", &w);
+    const struct pl_reg_entry *e = get(reg, PL_PROTO_TCP, 65535);
+    cr_assert_str_eq(e->service, "a");
+    cr_assert_eq(e->alias_count, 1);
+    cr_assert_str_eq(e->aliases[0], "b");
+    cr_assert_eq(get(reg, PL_PROTO_TCP, 0), e); /* one entry for the whole span */
+    struct name_calls c = {0};
+    cr_assert_eq(pl_registry_find_name(reg, "a", on_name, &c), 2 * 65536);
+    pl_registry_free(reg);
 }

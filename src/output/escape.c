@@ -1,5 +1,6 @@
 /* src/output/escape.c — escaping untrusted text for JSON (RFC 8259 §7), CSV (RFC 4180) and terminals. */
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,6 +88,22 @@ pl_out_csv_field(FILE *out, const char *s)
     putc('"', out);
 }
 
+/* True for a valid multi-byte character a terminal must not receive raw: the
+ * C1 controls U+0080..U+009F (U+009B is CSI, an escape sequence introducer on
+ * terminals that honour 8-bit controls) and the bidirectional formatting
+ * characters U+202A..U+202E, U+2066..U+2069 (they reorder what is displayed). */
+static bool
+text_unsafe(const unsigned char *s, size_t n)
+{
+    if (n == 2)
+        return s[0] == 0xc2 && s[1] <= 0x9f;
+    if (n == 3 && s[0] == 0xe2 && s[1] == 0x80)
+        return s[2] >= 0xaa && s[2] <= 0xae;
+    if (n == 3 && s[0] == 0xe2 && s[1] == 0x81)
+        return s[2] >= 0xa6 && s[2] <= 0xa9;
+    return false;
+}
+
 void
 pl_out_text_str(FILE *out, const char *s)
 {
@@ -98,6 +115,12 @@ pl_out_text_str(FILE *out, const char *s)
     }
     while (*p != '\0') {
         size_t n = utf8_len(p);
+        if (n > 1 && text_unsafe(p, n)) {
+            for (size_t i = 0; i < n; i++)
+                fprintf(out, "\\x%02x", p[i]);
+            p += n;
+            continue;
+        }
         if (n > 1) {
             fwrite(p, 1, n, out);
             p += n;

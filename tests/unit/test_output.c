@@ -17,7 +17,8 @@ static const char reg_csv[] =
     "mtrace,33435,udp,IP Multicast Traceroute,,,,,,,,\n"
     "domain,53,udp,Domain Name Server,,,,,,,,\n"
     "odd,7000,tcp,\"Says \"\"hi\"\", twice\nand more\",,,,,,,,\n"
-    "ctl,7001,tcp,bell\aesc\x1b[31mred,,,,,,,,\n";
+    "ctl,7001,tcp,bell\aesc\x1b[31mred,,,,,,,,\n"
+    "c1,7003,tcp,csi\xc2\x9b" "2J rlo\xe2\x80\xae" "cba e\xcc\x81 \xe2\x82\xac,,,,,,,,\n";
 
 struct fixture {
     struct pl_registry *reg;
@@ -721,4 +722,23 @@ Test(output, text_says_so_when_there_are_no_flows)
 
     cr_assert_eq(strncmp(out, "no flows\n", 9), 0, "%s", out);
     free(out);
+}
+
+Test(output, text_escapes_c1_controls_and_bidi_overrides_but_keeps_other_utf8)
+{
+    struct pl_registry *reg = load_reg(reg_csv, sizeof reg_csv - 1);
+    uint8_t a[16], b[16];
+    struct pl_summary sum = mk_summary();
+
+    v4(a, 10, 0, 0, 1);
+    v4(b, 10, 0, 0, 2);
+    struct pl_flow f = mk_flow(reg, 6, 4, a, 40000, b, 7003, 7003);
+    char *out = run_sink((struct run){PL_FMT_TEXT, true, false}, &f, 1, &sum);
+    cr_assert_not_null(strstr(out, "csi\\xc2\\x9b2J rlo\\xe2\\x80\\xaecba e\xcc\x81 \xe2\x82\xac"),
+                       "%s", out);
+    free(out);
+    out = run_sink((struct run){PL_FMT_JSON, false, false}, &f, 1, &sum);
+    cr_assert_not_null(strstr(out, "\"csi\xc2\x9b" "2J rlo\xe2\x80\xae" "cba"), "%s", out);
+    free(out);
+    pl_registry_free(reg);
 }

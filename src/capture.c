@@ -2,6 +2,7 @@
  * The only file that includes <pcap.h>; maps DLT_* values to enum pl_linktype. */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ struct pl_capture {
     enum pl_linktype link;
     int dlt;
     bool is_live;
+    int wait_ms;                /* live: longest wait for a packet before on_idle */
     volatile sig_atomic_t stop; /* set by pl_capture_stop, possibly from a signal handler */
 };
 
@@ -149,7 +151,17 @@ pl_capture_open_live(struct pl_capture **out, const struct pl_live_opts *opts, s
     rc = pcap_activate(pc);
     if (rc < 0)
         return live_fail(pc, opts->iface, "activate", rc, err);
+    /* With TPACKET_V3 (Linux) a blocking read waits for the kernel to hand over a block of
+     * packets and never times out on a quiet link. Read without blocking and wait with
+     * poll() instead (pl_capture_run), so on_idle runs on time with no traffic. */
+    if (pcap_setnonblock(pc, 1, ebuf) != 0) {
+        pl_err_set(err, "%s: non-blocking mode: %s", opts->iface, ebuf);
+        pcap_close(pc);
+        return -1;
+    }
     *out = capture_wrap(pc, true, err);
+    if (*out != NULL)
+        (*out)->wait_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 250;
     return *out != NULL ? 0 : -1;
 }
 
@@ -186,6 +198,19 @@ pl_capture_linktype_name(const struct pl_capture *cap)
     return name != NULL ? name : "unknown";
 }
 
+/* Live: wait up to cap->wait_ms for the capture to become readable.
+ * True when it is readable (or reports an error for the next read to pick up); false
+ * on a timeout or a signal. */
+static bool
+live_wait(struct pl_capture *cap)
+{
+    struct pollfd pfd = {.fd = pcap_get_selectable_fd(cap->pc), .events = POLLIN};
+
+    if (pfd.fd < 0)
+        return false;
+    return poll(&pfd, 1, cap->wait_ms) > 0;
+}
+
 int
 pl_capture_run(struct pl_capture *cap, pl_frame_fn on_frame, pl_badrec_fn on_badrec,
                void (*on_idle)(void *ctx), void *ctx, struct pl_err *err)
@@ -195,7 +220,9 @@ pl_capture_run(struct pl_capture *cap, pl_frame_fn on_frame, pl_badrec_fn on_bad
 
     while (!cap->stop) {
         int rc = pcap_next_ex(cap->pc, &h, &bytes);
-        if (rc == 0) { /* live: the read timed out with no packet */
+        if (rc == 0) { /* live: no packet ready */
+            if (cap->is_live && live_wait(cap))
+                continue;
             if (on_idle != NULL)
                 on_idle(ctx);
             continue;

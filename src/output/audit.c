@@ -12,9 +12,9 @@
 #include "output/output_int.h"
 
 struct row_key {
-    uint16_t port;  /* service port, host order */
-    uint8_t proto;  /* enum pl_proto */
-    uint8_t zero;   /* padding made explicit: keys are hashed as raw bytes */
+    uint16_t port; /* service port, host order */
+    uint8_t proto; /* enum pl_proto */
+    uint8_t zero;  /* padding made explicit: keys are hashed as raw bytes */
 };
 
 struct row_node {
@@ -25,10 +25,10 @@ struct row_node {
 
 /* One distinct address seen in one role for one row. */
 struct addr_key {
-    uint8_t addr[16];   /* the flow key's 16-byte form (IPv4 v4-mapped) */
-    uint16_t port;      /* the row's service port */
-    uint8_t proto;      /* the row's protocol */
-    uint8_t role;       /* ROLE_* */
+    uint8_t addr[16]; /* the flow key's 16-byte form (IPv4 v4-mapped) */
+    uint16_t port;    /* the row's service port */
+    uint8_t proto;    /* the row's protocol */
+    uint8_t role;     /* ROLE_* */
 };
 _Static_assert(sizeof(struct addr_key) == 20, "addr_key must have no padding bytes");
 
@@ -57,16 +57,15 @@ pl_audit_new(struct pl_err *err)
 void
 pl_audit_free(struct pl_audit *a)
 {
-    struct row_node *r, *rtmp;
-    struct addr_node *n, *ntmp;
-
     if (a == NULL)
         return;
-    HASH_ITER(hh, a->rows, r, rtmp) {
+    while (a->rows != NULL) {
+        struct row_node *r = a->rows;
         HASH_DEL(a->rows, r);
         free(r);
     }
-    HASH_ITER(hh, a->addrs, n, ntmp) {
+    while (a->addrs != NULL) {
+        struct addr_node *n = a->addrs;
         HASH_DEL(a->addrs, n);
         free(n);
     }
@@ -149,7 +148,7 @@ int
 pl_audit_emit(struct pl_audit *a, struct pl_sink *s, struct pl_err *err)
 {
     size_t n = HASH_COUNT(a->rows), i = 0;
-    struct row_node **v, *r, *tmp;
+    struct row_node **v;
     int rc = 0;
 
     if (n == 0)
@@ -159,9 +158,8 @@ pl_audit_emit(struct pl_audit *a, struct pl_sink *s, struct pl_err *err)
         pl_err_set(err, "audit: out of memory sorting %zu rows", n);
         return -1;
     }
-    HASH_ITER(hh, a->rows, r, tmp) {
+    for (struct row_node *r = a->rows; r != NULL; r = r->hh.next)
         v[i++] = r;
-    }
     qsort(v, n, sizeof *v, cmp_rows);
     for (i = 0; i < n && rc == 0; i++)
         rc = s->ops->audit(s, &v[i]->row, err);

@@ -27,10 +27,10 @@ struct pl_out_label {
     const char *unauthorized;   /* NULL: none */
     const char *const *aliases; /* alias_count entries */
     uint32_t alias_count;
-    const char *status;         /* "assigned", ... */
-    const char *port_class;     /* "system", ... */
-    const char *basis;          /* "handshake", ... */
-    const char *proto;          /* "tcp", ... */
+    const char *status;     /* "assigned", ... */
+    const char *port_class; /* "system", ... */
+    const char *basis;      /* "handshake", ... */
+    const char *proto;      /* "tcp", ... */
 };
 void pl_out_label_view(const struct pl_label *l, struct pl_out_label *v);
 

@@ -76,9 +76,15 @@ pl_sink_new(const struct pl_sink_opts *opts, FILE *out, bool owns_out, struct pl
     s->out = out;
     s->owns_out = owns_out;
     switch (opts->format) {
-    case PL_FMT_JSON: rc = pl_sink_json_init(s, err); break;
-    case PL_FMT_CSV: rc = pl_sink_csv_init(s, err); break;
-    case PL_FMT_TEXT: rc = pl_sink_text_init(s, err); break;
+    case PL_FMT_JSON:
+        rc = pl_sink_json_init(s, err);
+        break;
+    case PL_FMT_CSV:
+        rc = pl_sink_csv_init(s, err);
+        break;
+    case PL_FMT_TEXT:
+        rc = pl_sink_text_init(s, err);
+        break;
     default:
         pl_err_set(err, "output: unknown format %d", (int)opts->format);
         rc = -1;

@@ -17,16 +17,31 @@
 
 /* Flow table columns. */
 enum fcol {
-    F_MARK, F_TIME, F_DUR, F_PROTO, F_VLAN, F_INIT, F_RESP, F_SERVICE, F_STATUS,
-    F_PKTS_FWD, F_BYTES_FWD, F_PKTS_REV, F_BYTES_REV, F_END, F_NCOL
+    F_MARK,
+    F_TIME,
+    F_DUR,
+    F_PROTO,
+    F_VLAN,
+    F_INIT,
+    F_RESP,
+    F_SERVICE,
+    F_STATUS,
+    F_PKTS_FWD,
+    F_BYTES_FWD,
+    F_PKTS_REV,
+    F_BYTES_REV,
+    F_END,
+    F_NCOL
 };
 
 struct col_def {
     const char *head;
-    bool right;          /* numbers are right-aligned */
-    unsigned stream_w;   /* width in streaming mode */
+    bool right;        /* numbers are right-aligned */
+    unsigned stream_w; /* width in streaming mode */
 };
 
+/* One column per line reads as a table. */
+/* clang-format off */
 static const struct col_def fcols[F_NCOL] = {
     [F_MARK] = {"!", false, 1},
     [F_TIME] = {"FIRST SEEN (UTC)", false, 26},
@@ -43,15 +58,28 @@ static const struct col_def fcols[F_NCOL] = {
     [F_BYTES_REV] = {"<BYTES", true, 13},
     [F_END] = {"END", false, 8},
 };
+/* clang-format on */
 
 /* Audit table columns. */
 enum acol {
-    A_MARK, A_PROTO, A_PORT, A_SERVICE, A_STATUS, A_CLASS, A_FLOWS, A_PKTS, A_BYTES,
-    A_INIT, A_RESP, A_DESC, A_NCOL
+    A_MARK,
+    A_PROTO,
+    A_PORT,
+    A_SERVICE,
+    A_STATUS,
+    A_CLASS,
+    A_FLOWS,
+    A_PKTS,
+    A_BYTES,
+    A_INIT,
+    A_RESP,
+    A_DESC,
+    A_NCOL
 };
 
 #define MAX_NCOL ((size_t)F_NCOL > (size_t)A_NCOL ? (size_t)F_NCOL : (size_t)A_NCOL)
 
+/* clang-format off */
 static const struct col_def acols[A_NCOL] = {
     [A_MARK] = {"!", false, 1},
     [A_PROTO] = {"PROTO", false, 5},
@@ -66,13 +94,14 @@ static const struct col_def acols[A_NCOL] = {
     [A_RESP] = {"RESPONDERS", true, 10},
     [A_DESC] = {"DESCRIPTION", false, 0},
 };
+/* clang-format on */
 
 struct text_priv {
-    struct pl_flow *flows;      /* batch mode: every flow, in arrival order */
+    struct pl_flow *flows; /* batch mode: every flow, in arrival order */
     size_t n_flows, cap_flows;
-    struct pl_audit_row *rows;  /* audit rows, in emit order */
+    struct pl_audit_row *rows; /* audit rows, in emit order */
     size_t n_rows, cap_rows;
-    FILE *scratch;              /* fmemopen over scratch_buf: pl_out_text_str into memory */
+    FILE *scratch; /* fmemopen over scratch_buf: pl_out_text_str into memory */
     char scratch_buf[SCRATCH_LEN + 8];
     char cells[MAX_NCOL][CELL_LEN];
 };
@@ -192,7 +221,7 @@ fmt_endpoint(char *dst, size_t len, const uint8_t addr[16], uint16_t port, uint8
 static void
 flow_cells(struct text_priv *t, const struct pl_flow *f)
 {
-    char (*c)[CELL_LEN] = t->cells;
+    char(*c)[CELL_LEN] = t->cells;
     struct pl_out_label v;
     uint64_t dur = f->last_ts_us >= f->first_ts_us ? f->last_ts_us - f->first_ts_us : 0;
     uint16_t vid;
@@ -210,8 +239,7 @@ flow_cells(struct text_priv *t, const struct pl_flow *f)
     fmt_endpoint(c[F_INIT], CELL_LEN, pl_flow_src(f), pl_flow_sport(f), f->key.ip_version);
     fmt_endpoint(c[F_RESP], CELL_LEN, pl_flow_dst(f), pl_flow_dport(f), f->key.ip_version);
     fmt_service(t, c[F_SERVICE], CELL_LEN, f->label.service_port, v.service);
-    snprintf(c[F_STATUS], CELL_LEN, "%s",
-             f->label.status == PL_STATUS_ASSIGNED ? "" : v.status);
+    snprintf(c[F_STATUS], CELL_LEN, "%s", f->label.status == PL_STATUS_ASSIGNED ? "" : v.status);
     fmt_count(c[F_PKTS_FWD], CELL_LEN, f->pkts_fwd);
     fmt_count(c[F_BYTES_FWD], CELL_LEN, f->bytes_fwd);
     fmt_count(c[F_PKTS_REV], CELL_LEN, f->pkts_rev);
@@ -222,7 +250,7 @@ flow_cells(struct text_priv *t, const struct pl_flow *f)
 static void
 audit_cells(struct text_priv *t, const struct pl_audit_row *r)
 {
-    char (*c)[CELL_LEN] = t->cells;
+    char(*c)[CELL_LEN] = t->cells;
     struct pl_out_label v;
 
     pl_out_label_view(&r->label, &v);
@@ -353,8 +381,8 @@ put_flagged(struct text_priv *t, FILE *o, struct flagged *fl, size_t n)
         if (i > 0 && cmp_flagged(&fl[i - 1], &fl[i]) == 0)
             continue;
         fmt_escaped(t, esc, sizeof esc, fl[i].text);
-        fprintf(o, "  %u/%s: %s\n", (unsigned)fl[i].port,
-                pl_proto_name((enum pl_proto)fl[i].proto), esc);
+        fprintf(o, "  %u/%s: %s\n", (unsigned)fl[i].port, pl_proto_name((enum pl_proto)fl[i].proto),
+                esc);
     }
 }
 
@@ -433,8 +461,7 @@ pl_summary_write_text(FILE *o, const struct pl_summary *sum)
     fmt_count(num, sizeof num, sum->registry_rows);
     fprintf(o, "  %-24s ", "registry");
     pl_out_text_str(o, sum->registry_path);
-    fprintf(o, " (%s, %s rows)\n", sum->registry_format != NULL ? sum->registry_format : "?",
-            num);
+    fprintf(o, " (%s, %s rows)\n", sum->registry_format != NULL ? sum->registry_format : "?", num);
     if (!sum->registry_has_unauthorized) {
         fputs("warning: the registry ", o);
         pl_out_text_str(o, sum->registry_path);

@@ -18,7 +18,9 @@ static const char reg_csv[] =
     "domain,53,udp,Domain Name Server,,,,,,,,\n"
     "odd,7000,tcp,\"Says \"\"hi\"\", twice\nand more\",,,,,,,,\n"
     "ctl,7001,tcp,bell\aesc\x1b[31mred,,,,,,,,\n"
-    "c1,7003,tcp,csi\xc2\x9b" "2J rlo\xe2\x80\xae" "cba e\xcc\x81 \xe2\x82\xac,,,,,,,,\n";
+    "c1,7003,tcp,csi\xc2\x9b"
+    "2J rlo\xe2\x80\xae"
+    "cba e\xcc\x81 \xe2\x82\xac,,,,,,,,\n";
 
 struct fixture {
     struct pl_registry *reg;
@@ -220,7 +222,8 @@ Test(output, json_flow_record_has_spec_fields_in_order)
     char *out = run_sink((struct run){PL_FMT_JSON, false, false}, &f, 1, &sum);
     char *l0 = line_at(out, 0);
 
-    cr_assert_str_eq(l0,
+    cr_assert_str_eq(
+        l0,
         "{\"type\":\"flow\",\"first_seen\":1700000000.000001,\"last_seen\":1700000002.500000,"
         "\"ip_version\":4,\"proto\":\"tcp\",\"vlan\":null,\"src\":\"192.0.2.1\",\"sport\":51234,"
         "\"dst\":\"198.51.100.7\",\"dport\":443,\"pkts_fwd\":10,\"bytes_fwd\":1500,"
@@ -238,15 +241,15 @@ Test(output, json_summary_lists_all_statuses_and_decimal_other_ip_keys)
     struct pl_summary sum = mk_summary();
     char *out = run_sink((struct run){PL_FMT_JSON, false, false}, NULL, 0, &sum);
 
-    cr_assert_str_eq(out,
-        "{\"type\":\"summary\",\"packets_total\":1234567,\"packets_in_flows\":1200000,"
-        "\"non_ip\":3,\"other_ip\":{\"1\":5,\"58\":2},\"malformed\":0,\"truncated\":0,"
-        "\"fragment_unattributed\":0,\"unsupported_link\":0,\"bad_records\":0,"
-        "\"flows_total\":2,\"flows_unauthorized\":1,"
-        "\"flows_by_status\":{\"assigned\":1,\"reserved\":0,\"unassigned\":1,\"unnamed\":0},"
-        "\"flows_evicted\":0,\"frags_dropped\":0,"
-        "\"registry\":{\"path\":\"/tmp/reg.csv\",\"rows\":7,\"format\":\"csv\","
-        "\"has_unauthorized\":true}}\n");
+    cr_assert_str_eq(
+        out, "{\"type\":\"summary\",\"packets_total\":1234567,\"packets_in_flows\":1200000,"
+             "\"non_ip\":3,\"other_ip\":{\"1\":5,\"58\":2},\"malformed\":0,\"truncated\":0,"
+             "\"fragment_unattributed\":0,\"unsupported_link\":0,\"bad_records\":0,"
+             "\"flows_total\":2,\"flows_unauthorized\":1,"
+             "\"flows_by_status\":{\"assigned\":1,\"reserved\":0,\"unassigned\":1,\"unnamed\":0},"
+             "\"flows_evicted\":0,\"frags_dropped\":0,"
+             "\"registry\":{\"path\":\"/tmp/reg.csv\",\"rows\":7,\"format\":\"csv\","
+             "\"has_unauthorized\":true}}\n");
     free(out);
 }
 
@@ -348,10 +351,12 @@ Test(output, json_unlabelled_port_has_nulls_and_empty_aliases)
     cr_assert_null(f.label.entry);
     char *out = run_sink((struct run){PL_FMT_JSON, false, false}, &f, 1, &sum);
     cr_assert_not_null(strstr(out, ",\"proto\":\"sctp\","));
-    cr_assert_not_null(strstr(out,
-        ",\"service_port\":5000,\"basis\":\"port-order\",\"service\":null,\"aliases\":[],"
-        "\"description\":null,\"status\":\"unassigned\",\"port_class\":\"user\","
-        "\"unauthorized\":null,\"end_reason\":\"idle\"}\n"), "%s", out);
+    cr_assert_not_null(
+        strstr(out,
+               ",\"service_port\":5000,\"basis\":\"port-order\",\"service\":null,\"aliases\":[],"
+               "\"description\":null,\"status\":\"unassigned\",\"port_class\":\"user\","
+               "\"unauthorized\":null,\"end_reason\":\"idle\"}\n"),
+        "%s", out);
     free(out);
     pl_registry_free(reg);
 }
@@ -367,7 +372,8 @@ Test(output, json_ipv6_addresses_in_inet_ntop_form)
 
     cr_assert_not_null(strstr(out, ",\"ip_version\":6,"));
     cr_assert_not_null(strstr(out, ",\"src\":\"2001:db8::1\",\"sport\":40000,"
-                                   "\"dst\":\"2001:db8::1:0:0:10\",\"dport\":443,"), "%s", out);
+                                   "\"dst\":\"2001:db8::1:0:0:10\",\"dport\":443,"),
+                       "%s", out);
     free(out);
     pl_registry_free(reg);
 }
@@ -385,10 +391,10 @@ Test(output, json_flags_unauthorized_and_escapes_description)
     f[1] = mk_flow(reg, 6, 4, a, 40001, b, 7000, 7000);
     char *out = run_sink((struct run){PL_FMT_JSON, false, false}, f, 2, &sum);
     cr_assert_not_null(strstr(out, ",\"status\":\"unassigned\",\"port_class\":\"system\","
-                                   "\"unauthorized\":\"Known Unauthorized Use on 100\","), "%s",
-                       out);
-    cr_assert_not_null(strstr(out, ",\"description\":\"Says \\\"hi\\\", twice\\nand more\","),
+                                   "\"unauthorized\":\"Known Unauthorized Use on 100\","),
                        "%s", out);
+    cr_assert_not_null(strstr(out, ",\"description\":\"Says \\\"hi\\\", twice\\nand more\","), "%s",
+                       out);
     free(out);
     pl_registry_free(reg);
 }
@@ -451,7 +457,8 @@ Test(output, csv_quotes_commas_quotes_and_newlines_in_descriptions)
     struct pl_flow f = mk_flow(reg, 6, 4, a, 40001, b, 7000, 7000);
     char *out = run_sink((struct run){PL_FMT_CSV, false, false}, &f, 1, &sum);
     cr_assert_not_null(strstr(out, ",handshake,odd,,\"Says \"\"hi\"\", twice\nand more\","
-                                   "assigned,user,,eof\r\n"), "%s", out);
+                                   "assigned,user,,eof\r\n"),
+                       "%s", out);
     free(out);
     pl_registry_free(reg);
 }
@@ -503,7 +510,7 @@ Test(output, text_table_aligns_columns_and_marks_unauthorized_flows)
 
     cr_assert_not_null(r2, "%s", out);
     cr_assert_eq(r0[0], ' ', "%s", out);
-    cr_assert_eq(r1[0], '!', "%s", out);   /* port 100: known unauthorized use */
+    cr_assert_eq(r1[0], '!', "%s", out); /* port 100: known unauthorized use */
     cr_assert_eq(r2[0], ' ', "%s", out);
     cr_assert_not_null(strstr(r0, "2023-11-14 22:13:20.000001"));
     cr_assert_not_null(strstr(r0, "443/https"));
@@ -560,7 +567,8 @@ Test(output, text_warns_when_registry_has_no_unauthorized_data)
     sum.registry_format = "services";
     char *out = run_sink((struct run){PL_FMT_TEXT, false, false}, NULL, 0, &sum);
     cr_assert_not_null(strstr(out, "warning: the registry /etc/services carries no "
-                                   "unauthorized-use data"), "%s", out);
+                                   "unauthorized-use data"),
+                       "%s", out);
     free(out);
 }
 
@@ -738,7 +746,10 @@ Test(output, text_escapes_c1_controls_and_bidi_overrides_but_keeps_other_utf8)
                        "%s", out);
     free(out);
     out = run_sink((struct run){PL_FMT_JSON, false, false}, &f, 1, &sum);
-    cr_assert_not_null(strstr(out, "\"csi\xc2\x9b" "2J rlo\xe2\x80\xae" "cba"), "%s", out);
+    cr_assert_not_null(strstr(out, "\"csi\xc2\x9b"
+                                   "2J rlo\xe2\x80\xae"
+                                   "cba"),
+                       "%s", out);
     free(out);
     pl_registry_free(reg);
 }

@@ -119,8 +119,9 @@ Test(output_hostile, registry_strings_round_trip_through_json_and_csv)
 
     struct pl_err err = {""};
     struct pl_registry *reg = pl_registry_new();
-    cr_assert_eq(pl_registry_load_mem(reg, hostile_csv, sizeof hostile_csv - 1, "hostile.csv",
-                                      NULL, NULL, &err), 0, "%s", err.msg);
+    cr_assert_eq(pl_registry_load_mem(reg, hostile_csv, sizeof hostile_csv - 1, "hostile.csv", NULL,
+                                      NULL, &err),
+                 0, "%s", err.msg);
 
     static const struct {
         enum pl_proto proto;
@@ -168,8 +169,8 @@ Test(output_hostile, registry_strings_round_trip_through_json_and_csv)
         fputc('\t', exp);
         put_hex(exp, e->description);
         fputc('\t', exp);
-        put_hex(exp, e->unauthorized != NULL && e->unauthorized[0] != '\0' ? e->unauthorized
-                                                                           : NULL);
+        put_hex(exp,
+                e->unauthorized != NULL && e->unauthorized[0] != '\0' ? e->unauthorized : NULL);
         fputc('\n', exp);
     }
     cr_assert_eq(fclose(exp), 0);

@@ -153,6 +153,11 @@ UDP_SUM = summary(U, 18, 18)
 # still counts every flow.
 U_FLAGGED = [f for f in U if f["unauthorized"] or f["status"] in ("unassigned", "reserved")]
 
+# --max-flows 3: each new flow finds the table full and ends the flow with the smallest
+# last_seen: U4 (4.0) evicts U1 (last 0.02), U5 U2 (1.03), U6 U3 (3.0), U7 U4, U8 U5,
+# U9 U6 (6.3), U10 U7; U8, U9, U10 end at end of input.
+U_EVICT = [dict(f, end_reason="evicted") for f in U[:7]] + U[7:]
+
 # ---- sctp-dccp.pcap -----------------------------------------------------------------------
 SD = [
     F(0, 0.05, "sctp", "192.0.2.30", 40000, "198.51.100.29", 2905, (3, 252), (3, 156), NOF,
@@ -345,6 +350,7 @@ CASES = {
     "tcp-basics": json_lines(TCP_BASICS + [TCP_BASICS_SUM]),
     "udp-services": json_lines(U + [UDP_SUM]),
     "udp-flagged": json_lines(U_FLAGGED + [UDP_SUM]),
+    "udp-evict": json_lines(U_EVICT + [UDP_SUM]),
     "sctp-dccp": json_lines(SD + [SD_SUM]),
     "ipv6-vlan": json_lines(V + [V_SUM]),
     "fragments": json_lines(FR + [FR_SUM]),

@@ -96,6 +96,13 @@ static const struct col_def acols[A_NCOL] = {
 };
 /* clang-format on */
 
+/* A (protocol, port) whose registry entry reports unauthorized use. */
+struct flagged {
+    uint8_t proto;    /* enum pl_proto */
+    uint16_t port;    /* service port */
+    const char *text; /* the registry's text (borrowed) */
+};
+
 struct text_priv {
     struct pl_flow *flows; /* batch mode: every flow, in arrival order */
     size_t n_flows, cap_flows;
@@ -104,6 +111,9 @@ struct text_priv {
     FILE *scratch; /* fmemopen over scratch_buf: pl_out_text_str into memory */
     char scratch_buf[SCRATCH_LEN + 8];
     char cells[MAX_NCOL][CELL_LEN];
+    struct flagged *flagged; /* for the legend, each (protocol, port) once */
+    size_t n_flagged, cap_flagged;
+    uint8_t flagged_seen[PL_PROTO_COUNT][65536 / 8]; /* bit per (protocol, port) in flagged */
 };
 
 /* ---- cell formatting ---- */
@@ -350,12 +360,6 @@ widen(size_t *widths, char (*cells)[CELL_LEN], size_t ncol)
 
 /* ---- the "!" legend: each flagged (protocol, port) once, with its text ---- */
 
-struct flagged {
-    uint8_t proto;
-    uint16_t port;
-    const char *text;
-};
-
 static int
 cmp_flagged(const void *a, const void *b)
 {
@@ -368,45 +372,49 @@ cmp_flagged(const void *a, const void *b)
     return 0;
 }
 
-static void
-put_flagged(struct text_priv *t, FILE *o, struct flagged *fl, size_t n)
+/* Remember a flagged label's (protocol, port) once. 0, or -1 with err set. */
+static int
+note_flagged(struct text_priv *t, const struct pl_label *l, struct pl_err *err)
 {
-    char esc[CELL_LEN];
+    uint8_t *seen, bit;
 
-    if (n == 0)
-        return;
-    qsort(fl, n, sizeof *fl, cmp_flagged);
-    fputs("\n! the registry reports unauthorized use of the service port:\n", o);
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && cmp_flagged(&fl[i - 1], &fl[i]) == 0)
-            continue;
-        fmt_escaped(t, esc, sizeof esc, fl[i].text);
-        fprintf(o, "  %u/%s: %s\n", (unsigned)fl[i].port, pl_proto_name((enum pl_proto)fl[i].proto),
-                esc);
+    if (!pl_label_is_unauthorized(l) || l->proto >= PL_PROTO_COUNT)
+        return 0;
+    seen = &t->flagged_seen[l->proto][l->service_port >> 3];
+    bit = (uint8_t)(1u << (l->service_port & 7u));
+    if (*seen & bit)
+        return 0;
+    if (t->n_flagged == t->cap_flagged) {
+        size_t cap = t->cap_flagged != 0 ? t->cap_flagged * 2 : 16;
+        struct flagged *p = realloc(t->flagged, cap * sizeof *p);
+        if (p == NULL) {
+            pl_err_set(err, "text output: out of memory");
+            return -1;
+        }
+        t->flagged = p;
+        t->cap_flagged = cap;
     }
+    *seen |= bit;
+    t->flagged[t->n_flagged++] =
+        (struct flagged){l->proto, l->service_port, l->entry->unauthorized};
+    return 0;
 }
 
 static void
-legend_from_labels(struct text_priv *t, FILE *o, const struct pl_label *first, size_t stride,
-                   size_t n)
+put_legend(struct text_priv *t, FILE *o)
 {
-    struct flagged *fl = NULL;
-    size_t nf = 0;
+    char esc[CELL_LEN];
 
-    for (size_t i = 0; i < n; i++) {
-        const struct pl_label *l =
-            (const struct pl_label *)(const void *)((const char *)first + i * stride);
-        if (!pl_label_is_unauthorized(l))
-            continue;
-        if (fl == NULL) {
-            fl = malloc(n * sizeof *fl);
-            if (fl == NULL)
-                pl_die_oom("text legend");
-        }
-        fl[nf++] = (struct flagged){l->proto, l->service_port, l->entry->unauthorized};
+    if (t->n_flagged == 0)
+        return;
+    qsort(t->flagged, t->n_flagged, sizeof *t->flagged, cmp_flagged);
+    fputs("\n! the registry reports unauthorized use of the service port:\n", o);
+    for (size_t i = 0; i < t->n_flagged; i++) {
+        const struct flagged *fl = &t->flagged[i];
+        fmt_escaped(t, esc, sizeof esc, fl->text);
+        fprintf(o, "  %u/%s: %s\n", (unsigned)fl->port, pl_proto_name((enum pl_proto)fl->proto),
+                esc);
     }
-    put_flagged(t, o, fl, nf);
-    free(fl);
 }
 
 /* ---- the summary ---- */
@@ -498,6 +506,8 @@ text_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
 {
     struct text_priv *t = s->priv;
 
+    if (note_flagged(t, &f->label, err) != 0)
+        return -1;
     if (s->opts.streaming) {
         size_t widths[F_NCOL];
         bool shown[F_NCOL];
@@ -525,6 +535,8 @@ text_audit(struct pl_sink *s, const struct pl_audit_row *r, struct pl_err *err)
 {
     struct text_priv *t = s->priv;
 
+    if (note_flagged(t, &r->label, err) != 0)
+        return -1;
     if (t->n_rows == t->cap_rows) {
         size_t cap = t->cap_rows != 0 ? t->cap_rows * 2 : 256;
         struct pl_audit_row *p = realloc(t->rows, cap * sizeof *p);
@@ -567,8 +579,6 @@ write_flow_table(struct text_priv *t, FILE *o)
         flow_cells(t, &t->flows[i]);
         put_row(o, fcols, t->cells, widths, shown, F_NCOL);
     }
-    if (t->n_flows > 0)
-        legend_from_labels(t, o, &t->flows[0].label, sizeof t->flows[0], t->n_flows);
 }
 
 static void
@@ -595,8 +605,6 @@ write_audit_table(struct text_priv *t, FILE *o)
         audit_cells(t, &t->rows[i]);
         put_row(o, acols, t->cells, widths, shown, A_NCOL);
     }
-    if (t->n_rows > 0)
-        legend_from_labels(t, o, &t->rows[0].label, sizeof t->rows[0], t->n_rows);
 }
 
 static int
@@ -609,6 +617,7 @@ text_end(struct pl_sink *s, const struct pl_summary *sum, struct pl_err *err)
         write_audit_table(t, o);
     else if (!s->opts.streaming)
         write_flow_table(t, o);
+    put_legend(t, o);
     putc('\n', o);
     pl_summary_write_text(o, sum);
     return pl_sink_finish(s, err);
@@ -625,6 +634,7 @@ text_destroy(struct pl_sink *s)
         fclose(t->scratch);
     free(t->flows);
     free(t->rows);
+    free(t->flagged);
     free(t);
     s->priv = NULL;
 }

@@ -753,3 +753,31 @@ Test(output, text_escapes_c1_controls_and_bidi_overrides_but_keeps_other_utf8)
     free(out);
     pl_registry_free(reg);
 }
+
+Test(output, text_streaming_marks_flagged_flows_and_lists_each_port_once)
+{
+    struct pl_registry *reg = load_reg(reg_csv, sizeof reg_csv - 1);
+    uint8_t a[16], b[16];
+    struct pl_summary sum = mk_summary();
+    struct pl_flow f[3];
+
+    v4(a, 10, 0, 0, 1);
+    v4(b, 10, 0, 0, 2);
+    f[0] = mk_flow(reg, 6, 4, a, 40000, b, 100, 100);
+    f[1] = https_flow(reg);
+    f[2] = mk_flow(reg, 6, 4, a, 40001, b, 100, 100);
+    char *out = run_sink((struct run){PL_FMT_TEXT, false, true}, f, 3, &sum);
+    char *r0 = line_at(out, 1), *r1 = line_at(out, 2), *r2 = line_at(out, 3);
+
+    cr_assert_eq(r0[0], '!', "%s", out);
+    cr_assert_eq(r1[0], ' ', "%s", out);
+    cr_assert_eq(r2[0], '!', "%s", out);
+    const char *legend = strstr(out, "  100/tcp: Known Unauthorized Use on 100\n");
+    cr_assert_not_null(legend, "%s", out);
+    cr_assert_null(strstr(legend + 3, "100/tcp: Known"), "listed twice: %s", out);
+    free(r0);
+    free(r1);
+    free(r2);
+    free(out);
+    pl_registry_free(reg);
+}

@@ -298,6 +298,17 @@ SPLIT = [
 SPLIT_SUM = summary(SPLIT, 11, 11)
 
 
+# ---- cut.pcap: the file ends inside the 11th record: the 10 packets read make the flows,
+# emitted as at end of input (the session as closed), then the summary; exit 1.
+CUT = [
+    F(0, 0.08, "tcp", "192.0.2.95", 50900, "198.51.100.80", 80, (5, 300), (3, 1120),
+      ("FSPA", "FSPA"), 80, "handshake", "closed"),
+    F(1, 1.01, "udp", "192.0.2.95", 50901, "198.51.100.53", 53, (1, 68), (1, 108), NOF, 53,
+      "registry", "eof"),
+]
+CUT_SUM = summary(CUT, 10, 10)
+
+
 # ---- audit of sample.pcap: per (protocol, service port), by bytes descending ---------------
 def audit(flows):
     rows = {}
@@ -359,6 +370,7 @@ CASES = {
     "anomalies": json_lines(AN + [AN_SUM]),
     "sample": json_lines(SAMPLE + [SAMPLE_SUM]),
     "split": json_lines(SPLIT + [SPLIT_SUM]),
+    "cut": json_lines(CUT + [CUT_SUM]),
     # BPF filter "udp port 53": only the two lookups are read (packets_total counts what the
     # filter passes).
     "sample-filter": json_lines([SAMPLE[2], SAMPLE[6]] + [summary([SAMPLE[2], SAMPLE[6]], 4, 4)]),

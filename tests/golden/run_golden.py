@@ -3,7 +3,8 @@
 
 tests/golden/TESTLIST holds one test a line:   NAME PCAP ARGS...
   PCAP is relative to pcaps/; several captures joined with '+' become several -r options
-  (one stream).  ARGS are passed to portlabel as they are.
+  (one stream).  ARGS are passed to portlabel as they are, except a first ARG `exit=N`: the
+  exit status expected (default 0; a non-zero one must come with a message on stderr).
 The test runs, from the source directory,
     portlabel -R tests/golden/registry.csv -r pcaps/PCAP [-r ...] ARGS
 and compares standard output with tests/golden/NAME.json, NAME.csv or NAME.txt, chosen by
@@ -177,6 +178,10 @@ def compare_text(expected, actual):
 
 
 def run_one(name, pcap, args, portlabel, source, update):
+    want_rc = 0
+    if args and args[0].startswith("exit="):
+        want_rc = int(args[0][5:])
+        args = args[1:]
     cmd = [portlabel, "-R", REGISTRY]
     for p in pcap.split("+"):
         cmd += ["-r", os.path.join("pcaps", p)]
@@ -186,9 +191,13 @@ def run_one(name, pcap, args, portlabel, source, update):
     proc = subprocess.run(cmd, cwd=source, capture_output=True, timeout=120)
     actual = proc.stdout.decode("utf-8", "replace")
     shown = " ".join(cmd)
-    if proc.returncode != 0:
-        print(f"FAIL {name}: `{shown}` exited {proc.returncode}\n"
-              f"stderr: {proc.stderr.decode('utf-8', 'replace').strip()[:2000]}")
+    stderr = proc.stderr.decode("utf-8", "replace").strip()
+    if proc.returncode != want_rc:
+        print(f"FAIL {name}: `{shown}` exited {proc.returncode}, expected {want_rc}\n"
+              f"stderr: {stderr[:2000]}")
+        return False
+    if want_rc != 0 and not stderr:
+        print(f"FAIL {name}: `{shown}` exited {want_rc} without a message on stderr")
         return False
     if update:
         with open(exp_path, "w", encoding="utf-8", newline="") as f:

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define T0_SEC 1767225600ull /* 2026-01-01T00:00:00Z */
 #define SEC(s) ((uint64_t)(s) * 1000000ull)
@@ -969,6 +971,31 @@ gen_split(const char *dir)
     close_out(&o);
 }
 
+/* cut.pcap: a capture whose last record is cut off (as by a full disk or a killed tcpdump):
+ * a TCP session to 80 (closed), a DNS exchange, then a SYN whose record header promises 54
+ * bytes of which only 20 are in the file. Reading it fails after the DNS answer. */
+static void
+gen_cut(const char *dir)
+{
+    struct out o;
+    char path[4096];
+    struct stat st;
+    struct conv a = conv4("192.0.2.95", 50900, "198.51.100.80", 80);
+    struct conv dns = conv4("192.0.2.95", 50901, "198.51.100.53", 53);
+    struct conv late = conv4("192.0.2.96", 50902, "198.51.100.43", 443);
+    open_out(&o, dir, "cut.pcap");
+    tcp_session(&o, 0, &a, 100, 1000);
+    udp(&o, SEC(1), &dns, 0, 40);
+    udp(&o, SEC(1) + MS(10), &dns, 1, 80);
+    tcp(&o, SEC(2), &late, 0, F_SYN, 0); /* 54-byte frame */
+    close_out(&o);
+    snprintf(path, sizeof path, "%s/cut.pcap", dir);
+    if (stat(path, &st) != 0 || truncate(path, st.st_size - 34) != 0) {
+        fprintf(stderr, "mkpcaps: cannot cut %s\n", path);
+        exit(1);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -985,5 +1012,6 @@ main(int argc, char **argv)
     gen_anomalies(argv[1]);
     gen_sample(argv[1]);
     gen_split(argv[1]);
+    gen_cut(argv[1]);
     return 0;
 }

@@ -26,6 +26,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "flow/flow_int.h"
 #include "portlabel/flow.h"
@@ -64,44 +65,56 @@ key_differs40(const void *a, const void *b)
 
 #define HASH_FUNCTION(keyptr, keylen, hashv) ((void)(keylen), (hashv) = key_hash40(keyptr))
 #define HASH_KEYCMP(a, b, n) ((void)(n), key_differs40((a), (b)))
-#define HASH_BKT_CAPACITY_THRESH 4U /* short chains: every hop is a cache miss */
-#define HASH_INITIAL_NUM_BUCKETS_LOG2 10U
 #define uthash_fatal(msg) pl_die_oom(msg) /* one OOM policy, not exit(-1) */
+#define uthash_malloc(sz) hash_alloc(sz)
+#define uthash_free(ptr, sz) hash_free((ptr), (sz))
+
+#define PL_BIG_ALLOC (2u << 20) /* from here on, own mapping with a huge-page hint */
+
+/* Address space that stays unmapped until touched. Look-ups land on random nodes and
+ * buckets, so ask for huge pages to spare TLB misses (a hint only). NULL on failure. */
+static void *
+map_big(size_t bytes)
+{
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* uthash's allocator: its bucket array reaches megabytes at a million flows. */
+static void *
+hash_alloc(size_t bytes)
+{
+    return bytes >= PL_BIG_ALLOC ? map_big(bytes) : malloc(bytes);
+}
+
+static void
+hash_free(void *p, size_t bytes)
+{
+    if (bytes >= PL_BIG_ALLOC) {
+        if (p != NULL)
+            (void)munmap(p, bytes);
+    } else {
+        free(p);
+    }
+}
+
 #include <uthash.h>
 
-/* Intrusive circular doubly linked list with a sentinel; an unlinked link points to itself. */
-struct dlink {
-    struct dlink *prev, *next;
+/* Intrusive circular doubly linked lists over pool indices. Node 0 is the sentinel of the
+ * lru, act and cls lists (each list uses its own link), node 1 of the dormant FIFO (lru link)
+ * and of the free list (act link). An unlinked link points to its own node. */
+struct ilink {
+    uint32_t prev, next; /* pool indices */
 };
 
-static inline void
-dl_init(struct dlink *l)
-{
-    l->prev = l->next = l;
-}
-
-static inline bool
-dl_empty(const struct dlink *head)
-{
-    return head->next == head;
-}
-
-static inline void
-dl_unlink(struct dlink *l)
-{
-    l->prev->next = l->next;
-    l->next->prev = l->prev;
-    l->prev = l->next = l;
-}
-
-static inline void
-dl_insert_after(struct dlink *pos, struct dlink *l)
-{
-    l->prev = pos;
-    l->next = pos->next;
-    pos->next->prev = l;
-    pos->next = l;
-}
+#define HEAD_TIMERS 0u /* sentinel: lru, act, cls */
+#define HEAD_SPARE 1u  /* sentinel: dormant (lru link), free (act link) */
+#define FIRST_NODE 2u
 
 enum node_state {
     NODE_FREE = 0,
@@ -109,25 +122,47 @@ enum node_state {
     NODE_DORMANT, /* the record ended `active`; the key awaits its continuation */
 };
 
-#define FIN_LO 0x01 /* FIN seen from the key's lo endpoint */
-#define FIN_HI 0x02 /* FIN seen from the key's hi endpoint */
+/* node->flags */
+#define NF_INIT_HI 0x01 /* the initiator is the key's hi endpoint */
+#define NF_CLOSE 0x02   /* TCP close seen; close_us is valid; set once per key */
+#define NF_FIN_LO 0x04  /* FIN seen from the key's lo endpoint */
+#define NF_FIN_HI 0x08  /* FIN seen from the key's hi endpoint */
 
-/* 256 bytes, cache-line aligned. Per packet: line 0 (lru), line 1 (hashv, keylen, key pointer
- * and the key itself), line 2 (last_seen, counters, flags). */
+/* 192 bytes, three cache lines, UT_hash_handle included:
+ *   line 0  timer links, close time, the hash handle's cold half (add/delete only);
+ *   line 1  hh_next, key pointer, keylen, hashv and the key: a chain step reads one line;
+ *   line 2  last_seen, counters, flags: what a packet writes. */
 struct flow_node {
-    _Alignas(64) struct dlink lru; /* live: lru list; dormant: dormant FIFO; free: free list */
-    uint64_t seq;                  /* creation number of the current record */
-    UT_hash_handle hh;             /* key = flow.key */
-    struct pl_flow flow;           /* public part */
-    struct dlink act;              /* live: act list */
-    struct dlink cls;              /* live with close seen: cls list */
-    uint64_t close_us;             /* TCP close time (RST, or FIN both ways); when has_close */
-    uint32_t gen;                  /* changes when the key starts afresh or the node is freed */
-    uint8_t state;                 /* enum node_state */
-    uint8_t fin_mask;              /* FIN_LO | FIN_HI */
-    bool has_close;                /* TCP close seen; set once per key */
+    _Alignas(64) struct ilink lru; /* live: lru list; dormant: dormant FIFO */
+    struct ilink act;              /* live: act list; free: free list */
+    struct ilink cls;              /* live with a close: cls list */
+    uint64_t close_us;             /* TCP close time, when NF_CLOSE */
+    UT_hash_handle hh;             /* key = key */
+    struct pl_flow_key key;
+    uint64_t last_us;   /* largest timestamp of this record */
+    uint64_t pkts_fwd;  /* initiator -> responder */
+    uint64_t pkts_rev;
+    uint64_t bytes_fwd; /* IP-layer bytes */
+    uint64_t bytes_rev;
+    uint64_t first_us;     /* first packet of this record */
+    uint32_t seq;          /* record number, in order of creation (wraps; compared as a
+                            * difference) */
+    uint32_t gen;          /* changes when the key starts afresh or the node is freed */
+    uint16_t service_port; /* chosen when the key started; host order */
+    uint8_t tcp_flags_fwd; /* OR of PL_TCP_* */
+    uint8_t tcp_flags_rev;
+    uint8_t state; /* enum node_state */
+    uint8_t flags; /* NF_* */
+    uint8_t basis; /* enum pl_basis */
 };
-_Static_assert(sizeof(struct flow_node) <= 256, "flow record must fit 256 bytes");
+_Static_assert(sizeof(struct flow_node) == 192, "flow record is three cache lines");
+_Static_assert(offsetof(struct flow_node, hh.hh_next) / 64 == 1 &&
+                   offsetof(struct flow_node, hh.hashv) / 64 == 1 &&
+                   (offsetof(struct flow_node, key) + sizeof(struct pl_flow_key) - 1) / 64 == 1,
+               "a hash chain step must read one cache line");
+_Static_assert(offsetof(struct flow_node, last_us) / 64 == 2 &&
+                   offsetof(struct flow_node, flags) / 64 == 2,
+               "per-packet fields share one cache line");
 
 /* A later fragment's key: (IP version, source, destination, protocol, identification). */
 struct frag_key {
@@ -143,12 +178,11 @@ _Static_assert(sizeof(struct frag_key) == 40, "fragment key must have no padding
 struct frag_entry {
     UT_hash_handle hh;
     struct frag_key key;
-    struct dlink fifo;        /* in order of registration (oldest first) */
-    struct flow_node *node;   /* record of the first fragment */
-    uint64_t first_us;        /* the first fragment's timestamp */
-    uint32_t gen;             /* node->gen when registered */
-    bool from_hi;             /* the first fragment was sent by the key's hi endpoint */
-    struct frag_entry *next_free;
+    struct frag_entry *prev, *next; /* FIFO in order of registration (oldest first) */
+    uint64_t first_us;              /* the first fragment's timestamp */
+    uint32_t node;                  /* pool index of the first fragment's record */
+    uint32_t gen;                   /* that node's gen when registered */
+    bool from_hi;                   /* the first fragment was sent by the key's hi endpoint */
 };
 
 struct pl_flow_table {
@@ -158,28 +192,24 @@ struct pl_flow_table {
     void *emit_ctx;
 
     struct flow_node *head; /* uthash head */
-    struct flow_node *pool; /* pool_cap nodes, touched only when handed out */
+    struct flow_node *pool; /* pool_cap nodes; the first FIRST_NODE are list sentinels */
+    size_t pool_bytes;      /* mapped size of pool */
     uint32_t pool_cap;
-    uint32_t pool_used;     /* bump index: nodes [0, pool_used) have been handed out once */
-    struct dlink free_list; /* freed nodes, reused before fresh ones */
-    struct dlink lru, act, cls, dormant;
+    uint32_t pool_used; /* bump index: nodes below it have been handed out once */
 
     struct frag_entry *frag_head; /* uthash head */
     struct frag_entry *frags;     /* max_frags entries */
+    size_t frags_bytes;
     uint32_t frag_used;
     uint32_t frag_count;
-    struct frag_entry *frag_free;
-    struct dlink frag_fifo;
+    struct frag_entry *frag_free;  /* singly linked through next */
+    struct frag_entry fifo;        /* sentinel of the FIFO (prev/next only) */
 
     uint64_t now_us;        /* monotonic packet time: the largest timestamp seen */
     uint64_t next_check_us; /* no timer is due before this */
-    uint64_t seq;           /* next record number */
+    uint32_t seq;           /* next record number */
     struct pl_flow_stats stats;
 };
-
-#define NODE_OF(link, member)                                                                   \
-    ((struct flow_node *)(void *)((char *)(link) - offsetof(struct flow_node, member)))
-#define FRAG_OF(link) ((struct frag_entry *)(void *)((char *)(link) - offsetof(struct frag_entry, fifo)))
 
 #define NEVER UINT64_MAX
 
@@ -196,48 +226,114 @@ note_due(struct pl_flow_table *ft, uint64_t due_us)
         ft->next_check_us = due_us;
 }
 
+/* a was created before b (seq wraps at 2^32; live records are far closer than 2^31) */
+static inline bool
+seq_before(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) < 0;
+}
+
+static inline struct flow_node *
+N(const struct pl_flow_table *ft, uint32_t i)
+{
+    return &ft->pool[i];
+}
+
+static inline uint32_t
+idx(const struct pl_flow_table *ft, const struct flow_node *n)
+{
+    return (uint32_t)(n - ft->pool);
+}
+
+#define LRU offsetof(struct flow_node, lru)
+#define ACT offsetof(struct flow_node, act)
+#define CLS offsetof(struct flow_node, cls)
+
+static inline struct ilink *
+lk(const struct pl_flow_table *ft, uint32_t i, size_t off)
+{
+    return (struct ilink *)(void *)((char *)&ft->pool[i] + off);
+}
+
+static inline void
+il_init(const struct pl_flow_table *ft, uint32_t i, size_t off)
+{
+    lk(ft, i, off)->prev = lk(ft, i, off)->next = i;
+}
+
+static inline bool
+il_empty(const struct pl_flow_table *ft, uint32_t head, size_t off)
+{
+    return lk(ft, head, off)->next == head;
+}
+
+static inline uint32_t
+il_first(const struct pl_flow_table *ft, uint32_t head, size_t off)
+{
+    return lk(ft, head, off)->next;
+}
+
+static inline void
+il_unlink(const struct pl_flow_table *ft, uint32_t i, size_t off)
+{
+    struct ilink *l = lk(ft, i, off);
+    lk(ft, l->prev, off)->next = l->next;
+    lk(ft, l->next, off)->prev = l->prev;
+    l->prev = l->next = i;
+}
+
+static inline void
+il_insert_after(const struct pl_flow_table *ft, uint32_t pos, uint32_t i, size_t off)
+{
+    struct ilink *l = lk(ft, i, off), *p = lk(ft, pos, off);
+    l->prev = pos;
+    l->next = p->next;
+    lk(ft, p->next, off)->prev = i;
+    p->next = i;
+}
+
 /* --- the three timer lists ------------------------------------------------------------- */
 
-/* Insert n into a list sorted by (t, seq), walking back from the tail. */
+/* Each inserts n into a list sorted by (time, seq), walking back from the tail. */
 static void
 lru_insert(struct pl_flow_table *ft, struct flow_node *n)
 {
-    struct dlink *pos = ft->lru.prev;
-    while (pos != &ft->lru) {
-        const struct flow_node *p = NODE_OF(pos, lru);
-        if (p->flow.last_ts_us < n->flow.last_ts_us ||
-            (p->flow.last_ts_us == n->flow.last_ts_us && p->seq < n->seq))
+    uint32_t pos = lk(ft, HEAD_TIMERS, LRU)->prev;
+    while (pos != HEAD_TIMERS) {
+        const struct flow_node *p = N(ft, pos);
+        if (p->last_us < n->last_us || (p->last_us == n->last_us && seq_before(p->seq, n->seq)))
             break;
-        pos = pos->prev;
+        pos = p->lru.prev;
     }
-    dl_insert_after(pos, &n->lru);
+    il_insert_after(ft, pos, idx(ft, n), LRU);
 }
 
 static void
 act_insert(struct pl_flow_table *ft, struct flow_node *n)
 {
-    struct dlink *pos = ft->act.prev;
-    while (pos != &ft->act) {
-        const struct flow_node *p = NODE_OF(pos, act);
-        if (p->flow.first_ts_us < n->flow.first_ts_us ||
-            (p->flow.first_ts_us == n->flow.first_ts_us && p->seq < n->seq))
+    uint32_t pos = lk(ft, HEAD_TIMERS, ACT)->prev;
+    while (pos != HEAD_TIMERS) {
+        const struct flow_node *p = N(ft, pos);
+        if (p->first_us < n->first_us ||
+            (p->first_us == n->first_us && seq_before(p->seq, n->seq)))
             break;
-        pos = pos->prev;
+        pos = p->act.prev;
     }
-    dl_insert_after(pos, &n->act);
+    il_insert_after(ft, pos, idx(ft, n), ACT);
 }
 
 static void
 cls_insert(struct pl_flow_table *ft, struct flow_node *n)
 {
-    struct dlink *pos = ft->cls.prev;
-    while (pos != &ft->cls) {
-        const struct flow_node *p = NODE_OF(pos, cls);
-        if (p->close_us < n->close_us || (p->close_us == n->close_us && p->seq < n->seq))
+    uint32_t pos = lk(ft, HEAD_TIMERS, CLS)->prev;
+    while (pos != HEAD_TIMERS) {
+        const struct flow_node *p = N(ft, pos);
+        if (p->close_us < n->close_us ||
+            (p->close_us == n->close_us && seq_before(p->seq, n->seq)))
             break;
-        pos = pos->prev;
+        pos = p->cls.prev;
     }
-    dl_insert_after(pos, &n->cls);
+    il_insert_after(ft, pos, idx(ft, n), CLS);
     note_due(ft, add_sat(n->close_us, PL_FLOW_CLOSE_LINGER_US));
 }
 
@@ -245,9 +341,10 @@ cls_insert(struct pl_flow_table *ft, struct flow_node *n)
 static inline void
 lru_touch(struct pl_flow_table *ft, struct flow_node *n)
 {
-    if (ft->lru.prev == &n->lru)
+    uint32_t i = idx(ft, n);
+    if (lk(ft, HEAD_TIMERS, LRU)->prev == i)
         return; /* already the newest; growing keeps it so */
-    dl_unlink(&n->lru);
+    il_unlink(ft, i, LRU);
     lru_insert(ft, n);
 }
 
@@ -259,7 +356,18 @@ node_release(struct pl_flow_table *ft, struct flow_node *n)
     HASH_DELETE(hh, ft->head, n);
     n->state = NODE_FREE;
     n->gen++;
-    dl_insert_after(&ft->free_list, &n->lru);
+    il_insert_after(ft, HEAD_SPARE, idx(ft, n), ACT);
+}
+
+static void
+node_clear(struct pl_flow_table *ft, struct flow_node *n)
+{
+    uint32_t i = idx(ft, n), gen = n->gen;
+    memset(n, 0, sizeof *n);
+    n->gen = gen;
+    il_init(ft, i, LRU);
+    il_init(ft, i, ACT);
+    il_init(ft, i, CLS);
 }
 
 /* A node for a new key: a freed one, else a fresh one, else the oldest dormant key's. The
@@ -270,26 +378,31 @@ node_take(struct pl_flow_table *ft)
 {
     struct flow_node *n;
 
-    if (!dl_empty(&ft->free_list)) {
-        n = NODE_OF(ft->free_list.next, lru);
-        dl_unlink(&n->lru);
+    if (!il_empty(ft, HEAD_SPARE, ACT)) {
+        n = N(ft, il_first(ft, HEAD_SPARE, ACT));
+        il_unlink(ft, idx(ft, n), ACT);
     } else if (ft->pool_used < ft->pool_cap) {
-        n = &ft->pool[ft->pool_used++];
-        memset(n, 0, sizeof *n);
+        n = N(ft, ft->pool_used++);
+        n->gen = 0;
     } else {
-        assert(!dl_empty(&ft->dormant));
-        n = NODE_OF(ft->dormant.next, lru);
-        dl_unlink(&n->lru);
-        node_release(ft, n);
-        dl_unlink(&n->lru);
+        assert(!il_empty(ft, HEAD_SPARE, LRU));
+        n = N(ft, il_first(ft, HEAD_SPARE, LRU));
+        il_unlink(ft, idx(ft, n), LRU);
+        HASH_DELETE(hh, ft->head, n);
+        n->gen++;
     }
-    uint32_t gen = n->gen;
-    memset(n, 0, sizeof *n);
-    n->gen = gen;
-    dl_init(&n->lru);
-    dl_init(&n->act);
-    dl_init(&n->cls);
+    node_clear(ft, n);
     return n;
+}
+
+/* Grow the bucket array ahead of uthash's own rule, which lets chains average two nodes at
+ * a million flows: at most one node per bucket on average keeps a hit near one cache line. */
+static void
+hash_grow(struct pl_flow_table *ft)
+{
+    UT_hash_table *tbl = ft->head->hh.tbl;
+    if (tbl->num_items > tbl->num_buckets && tbl->num_buckets < (1u << 30))
+        HASH_EXPAND_BUCKETS(hh, tbl, oom_unused);
 }
 
 /* --- ending records ----------------------------------------------------------------------- */
@@ -299,48 +412,90 @@ node_take(struct pl_flow_table *ft)
 static void
 record_end(struct pl_flow_table *ft, struct flow_node *n, enum pl_end_reason why)
 {
+    struct pl_flow f;
+    enum pl_proto proto = PL_PROTO_TCP;
+    uint32_t i = idx(ft, n);
+
     assert(n->state == NODE_LIVE);
-    n->flow.end_reason = (uint8_t)why;
-    ft->emit(ft->emit_ctx, &n->flow);
+    memset(&f, 0, sizeof f);
+    f.key = n->key;
+    f.first_ts_us = n->first_us;
+    f.last_ts_us = n->last_us;
+    f.pkts_fwd = n->pkts_fwd;
+    f.pkts_rev = n->pkts_rev;
+    f.bytes_fwd = n->bytes_fwd;
+    f.bytes_rev = n->bytes_rev;
+    (void)pl_proto_from_ip(n->key.l4_proto, &proto); /* only the four map into the table */
+    pl_label_for_port(ft->reg, proto, n->service_port, (enum pl_basis)n->basis, &f.label);
+    f.tcp_flags_fwd = n->tcp_flags_fwd;
+    f.tcp_flags_rev = n->tcp_flags_rev;
+    f.init_is_hi = (n->flags & NF_INIT_HI) != 0;
+    f.end_reason = (uint8_t)why;
+    ft->emit(ft->emit_ctx, &f);
+
     ft->stats.flows_total++;
     if (why == PL_END_EVICTED)
         ft->stats.flows_evicted++;
     ft->stats.live--;
-    dl_unlink(&n->lru);
-    dl_unlink(&n->act);
-    dl_unlink(&n->cls);
+    il_unlink(ft, i, LRU);
+    il_unlink(ft, i, ACT);
+    il_unlink(ft, i, CLS);
 }
 
 static void
 make_dormant(struct pl_flow_table *ft, struct flow_node *n)
 {
     n->state = NODE_DORMANT;
-    dl_insert_after(ft->dormant.prev, &n->lru); /* FIFO: reclaimed lazily, checked on look-up */
-    note_due(ft, add_sat(n->flow.last_ts_us, ft->cfg.idle_us));
+    /* FIFO: reclaimed lazily, and checked exactly on look-up */
+    il_insert_after(ft, lk(ft, HEAD_SPARE, LRU)->prev, idx(ft, n), LRU);
+    note_due(ft, add_sat(n->last_us, ft->cfg.idle_us));
 }
 
 /* A dormant key is gone once it would have gone idle (SPEC §8). */
 static inline bool
 dormant_expired(const struct pl_flow_table *ft, const struct flow_node *n)
 {
-    return ft->now_us >= n->flow.last_ts_us && ft->now_us - n->flow.last_ts_us >= ft->cfg.idle_us;
+    return ft->now_us >= n->last_us && ft->now_us - n->last_us >= ft->cfg.idle_us;
 }
 
 static inline bool
 close_expired(const struct pl_flow_table *ft, const struct flow_node *n)
 {
-    return n->has_close && ft->now_us >= n->close_us &&
+    return (n->flags & NF_CLOSE) && ft->now_us >= n->close_us &&
            ft->now_us - n->close_us >= PL_FLOW_CLOSE_LINGER_US;
 }
 
 /* --- fragments ---------------------------------------------------------------------------- */
 
 static void
+fifo_unlink(struct frag_entry *e)
+{
+    e->prev->next = e->next;
+    e->next->prev = e->prev;
+    e->prev = e->next = e;
+}
+
+static void
+fifo_append(struct pl_flow_table *ft, struct frag_entry *e)
+{
+    e->prev = ft->fifo.prev;
+    e->next = &ft->fifo;
+    ft->fifo.prev->next = e;
+    ft->fifo.prev = e;
+}
+
+static inline struct frag_entry *
+fifo_oldest(struct pl_flow_table *ft)
+{
+    return ft->fifo.next != &ft->fifo ? ft->fifo.next : NULL;
+}
+
+static void
 frag_remove(struct pl_flow_table *ft, struct frag_entry *e)
 {
     HASH_DELETE(hh, ft->frag_head, e);
-    dl_unlink(&e->fifo);
-    e->next_free = ft->frag_free;
+    fifo_unlink(e);
+    e->next = ft->frag_free;
     ft->frag_free = e;
     ft->frag_count--;
 }
@@ -375,17 +530,18 @@ frag_register(struct pl_flow_table *ft, struct flow_node *n, const struct pl_pkt
     HASH_VALUE(&k, sizeof k, hashv);
     HASH_FIND_BYHASHVALUE(hh, ft->frag_head, &k, sizeof k, hashv, e);
     if (e != NULL) { /* the same datagram again (or a reused id): the newest wins */
-        dl_unlink(&e->fifo);
+        fifo_unlink(e);
     } else {
-        while (!dl_empty(&ft->frag_fifo) && frag_expired(ft, FRAG_OF(ft->frag_fifo.next)))
-            frag_remove(ft, FRAG_OF(ft->frag_fifo.next));
+        struct frag_entry *old;
+        while ((old = fifo_oldest(ft)) != NULL && frag_expired(ft, old))
+            frag_remove(ft, old);
         if (ft->frag_count == ft->cfg.max_frags) { /* full: the oldest goes */
-            frag_remove(ft, FRAG_OF(ft->frag_fifo.next));
+            frag_remove(ft, fifo_oldest(ft));
             ft->stats.frags_dropped++;
         }
         if (ft->frag_free != NULL) {
             e = ft->frag_free;
-            ft->frag_free = e->next_free;
+            ft->frag_free = e->next;
         } else {
             e = &ft->frags[ft->frag_used++];
         }
@@ -394,11 +550,11 @@ frag_register(struct pl_flow_table *ft, struct flow_node *n, const struct pl_pkt
         HASH_ADD_KEYPTR_BYHASHVALUE(hh, ft->frag_head, &e->key, sizeof e->key, hashv, e);
         ft->frag_count++;
     }
-    e->node = n;
+    e->node = idx(ft, n);
     e->gen = n->gen;
     e->first_us = pkt->ts_us;
     e->from_hi = from_hi;
-    dl_insert_after(ft->frag_fifo.prev, &e->fifo);
+    fifo_append(ft, e);
     note_due(ft, add_sat(pkt->ts_us, PL_FRAG_WINDOW_US + 1));
 }
 
@@ -416,7 +572,7 @@ due_consider(struct due *best, struct flow_node *n, uint64_t at_us, enum pl_end_
              int rank)
 {
     if (best->node == NULL || at_us < best->at_us ||
-        (at_us == best->at_us && (n->seq < best->node->seq ||
+        (at_us == best->at_us && (seq_before(n->seq, best->node->seq) ||
                                   (n->seq == best->node->seq && rank < best->rank)))) {
         best->node = n;
         best->at_us = at_us;
@@ -431,17 +587,17 @@ due_next(const struct pl_flow_table *ft)
 {
     struct due best = {.node = NULL, .at_us = NEVER, .why = PL_END_IDLE, .rank = 0};
 
-    if (!dl_empty(&ft->cls)) {
-        struct flow_node *n = NODE_OF(ft->cls.next, cls);
+    if (!il_empty(ft, HEAD_TIMERS, CLS)) {
+        struct flow_node *n = N(ft, il_first(ft, HEAD_TIMERS, CLS));
         due_consider(&best, n, add_sat(n->close_us, PL_FLOW_CLOSE_LINGER_US), PL_END_CLOSED, 0);
     }
-    if (!dl_empty(&ft->act)) {
-        struct flow_node *n = NODE_OF(ft->act.next, act);
-        due_consider(&best, n, add_sat(n->flow.first_ts_us, ft->cfg.active_us), PL_END_ACTIVE, 1);
+    if (!il_empty(ft, HEAD_TIMERS, ACT)) {
+        struct flow_node *n = N(ft, il_first(ft, HEAD_TIMERS, ACT));
+        due_consider(&best, n, add_sat(n->first_us, ft->cfg.active_us), PL_END_ACTIVE, 1);
     }
-    if (!dl_empty(&ft->lru)) {
-        struct flow_node *n = NODE_OF(ft->lru.next, lru);
-        due_consider(&best, n, add_sat(n->flow.last_ts_us, ft->cfg.idle_us), PL_END_IDLE, 2);
+    if (!il_empty(ft, HEAD_TIMERS, LRU)) {
+        struct flow_node *n = N(ft, il_first(ft, HEAD_TIMERS, LRU));
+        due_consider(&best, n, add_sat(n->last_us, ft->cfg.idle_us), PL_END_IDLE, 2);
     }
     return best;
 }
@@ -459,21 +615,23 @@ expire(struct pl_flow_table *ft)
         else
             node_release(ft, d.node);
     }
-    while (!dl_empty(&ft->dormant) && dormant_expired(ft, NODE_OF(ft->dormant.next, lru))) {
-        struct flow_node *n = NODE_OF(ft->dormant.next, lru);
-        dl_unlink(&n->lru);
+    while (!il_empty(ft, HEAD_SPARE, LRU) &&
+           dormant_expired(ft, N(ft, il_first(ft, HEAD_SPARE, LRU)))) {
+        struct flow_node *n = N(ft, il_first(ft, HEAD_SPARE, LRU));
+        il_unlink(ft, idx(ft, n), LRU);
         node_release(ft, n);
     }
-    while (!dl_empty(&ft->frag_fifo) && frag_expired(ft, FRAG_OF(ft->frag_fifo.next)))
-        frag_remove(ft, FRAG_OF(ft->frag_fifo.next));
+    struct frag_entry *old;
+    while ((old = fifo_oldest(ft)) != NULL && frag_expired(ft, old))
+        frag_remove(ft, old);
 
     /* Recompute the lower bound of every due time from the heads. */
     struct due d = due_next(ft);
     ft->next_check_us = d.node != NULL ? d.at_us : NEVER;
-    if (!dl_empty(&ft->dormant)) /* FIFO: a later key may be due first; the look-up checks it */
-        note_due(ft, add_sat(NODE_OF(ft->dormant.next, lru)->flow.last_ts_us, ft->cfg.idle_us));
-    if (!dl_empty(&ft->frag_fifo))
-        note_due(ft, add_sat(FRAG_OF(ft->frag_fifo.next)->first_us, PL_FRAG_WINDOW_US + 1));
+    if (!il_empty(ft, HEAD_SPARE, LRU)) /* FIFO: a later key may be due first; look-ups check */
+        note_due(ft, add_sat(N(ft, il_first(ft, HEAD_SPARE, LRU))->last_us, ft->cfg.idle_us));
+    if ((old = fifo_oldest(ft)) != NULL)
+        note_due(ft, add_sat(old->first_us, PL_FRAG_WINDOW_US + 1));
 }
 
 void
@@ -527,37 +685,34 @@ is_opening(const struct pl_pkt *pkt)
     }
 }
 
-/* Open a record in n with pkt as its first packet. A fresh key chooses initiator and label; a
- * continuation keeps them, and the TCP close state, from the record it continues. */
+/* Open a record in n with pkt as its first packet. A fresh key chooses initiator and service
+ * port; a continuation keeps them, and the TCP close state, from the record it continues. */
 static void
 record_start(struct pl_flow_table *ft, struct flow_node *n, const struct pl_pkt *pkt,
-             bool from_hi, bool fresh)
+             enum pl_proto proto, bool from_hi, bool fresh)
 {
     if (fresh) {
-        enum pl_proto proto = PL_PROTO_TCP;
-        (void)pl_proto_from_ip(pkt->l4_proto, &proto); /* the caller checked it maps */
+        struct pl_label label;
         bool init_is_hi = is_opening_answer(pkt) ? !from_hi : from_hi;
-        uint16_t init_port = init_is_hi ? n->flow.key.port_hi : n->flow.key.port_lo;
-        uint16_t resp_port = init_is_hi ? n->flow.key.port_lo : n->flow.key.port_hi;
-        n->flow.init_is_hi = init_is_hi;
-        pl_label_choose(ft->reg, proto, is_opening(pkt), init_port, resp_port, &n->flow.label);
-        n->fin_mask = 0;
-        n->has_close = false;
+        uint16_t init_port = init_is_hi ? n->key.port_hi : n->key.port_lo;
+        uint16_t resp_port = init_is_hi ? n->key.port_lo : n->key.port_hi;
+        pl_label_choose(ft->reg, proto, is_opening(pkt), init_port, resp_port, &label);
+        n->service_port = label.service_port;
+        n->basis = label.basis;
+        n->flags = init_is_hi ? NF_INIT_HI : 0;
         n->close_us = 0;
         n->gen++;
     }
-    n->flow.first_ts_us = pkt->ts_us;
-    n->flow.last_ts_us = pkt->ts_us;
-    n->flow.pkts_fwd = n->flow.pkts_rev = 0;
-    n->flow.bytes_fwd = n->flow.bytes_rev = 0;
-    n->flow.tcp_flags_fwd = n->flow.tcp_flags_rev = 0;
-    n->flow.end_reason = 0;
+    n->first_us = n->last_us = pkt->ts_us;
+    n->pkts_fwd = n->pkts_rev = 0;
+    n->bytes_fwd = n->bytes_rev = 0;
+    n->tcp_flags_fwd = n->tcp_flags_rev = 0;
     n->seq = ft->seq++;
     n->state = NODE_LIVE;
     ft->stats.live++;
     lru_insert(ft, n);
     act_insert(ft, n);
-    if (n->has_close)
+    if (n->flags & NF_CLOSE)
         cls_insert(ft, n);
     note_due(ft, add_sat(pkt->ts_us, ft->cfg.idle_us < ft->cfg.active_us ? ft->cfg.idle_us
                                                                         : ft->cfg.active_us));
@@ -567,17 +722,17 @@ static inline void
 record_count(struct pl_flow_table *ft, struct flow_node *n, bool from_hi, uint32_t bytes,
              uint8_t tcp_flags, uint64_t ts_us)
 {
-    if (from_hi == n->flow.init_is_hi) {
-        n->flow.pkts_fwd++;
-        n->flow.bytes_fwd += bytes;
-        n->flow.tcp_flags_fwd |= tcp_flags;
+    if (from_hi == ((n->flags & NF_INIT_HI) != 0)) {
+        n->pkts_fwd++;
+        n->bytes_fwd += bytes;
+        n->tcp_flags_fwd |= tcp_flags;
     } else {
-        n->flow.pkts_rev++;
-        n->flow.bytes_rev += bytes;
-        n->flow.tcp_flags_rev |= tcp_flags;
+        n->pkts_rev++;
+        n->bytes_rev += bytes;
+        n->tcp_flags_rev |= tcp_flags;
     }
-    if (ts_us > n->flow.last_ts_us) {
-        n->flow.last_ts_us = ts_us;
+    if (ts_us > n->last_us) {
+        n->last_us = ts_us;
         lru_touch(ft, n); /* idle due only grows: next_check stays a lower bound */
     }
     ft->stats.packets_in_flows++;
@@ -589,12 +744,13 @@ static inline void
 tcp_track_close(struct pl_flow_table *ft, struct flow_node *n, const struct pl_pkt *pkt,
                 bool from_hi)
 {
-    if (n->has_close)
+    if (n->flags & NF_CLOSE)
         return;
     if (pkt->tcp_flags & PL_TCP_FIN)
-        n->fin_mask |= from_hi ? FIN_HI : FIN_LO;
-    if ((pkt->tcp_flags & PL_TCP_RST) || n->fin_mask == (FIN_LO | FIN_HI)) {
-        n->has_close = true;
+        n->flags |= from_hi ? NF_FIN_HI : NF_FIN_LO;
+    if ((pkt->tcp_flags & PL_TCP_RST) || (n->flags & (NF_FIN_LO | NF_FIN_HI)) ==
+                                             (NF_FIN_LO | NF_FIN_HI)) {
+        n->flags |= NF_CLOSE;
         n->close_us = pkt->ts_us;
         cls_insert(ft, n);
     }
@@ -606,7 +762,7 @@ make_room(struct pl_flow_table *ft)
 {
     if (ft->stats.live < ft->cfg.max_flows)
         return;
-    struct flow_node *victim = NODE_OF(ft->lru.next, lru);
+    struct flow_node *victim = N(ft, il_first(ft, HEAD_TIMERS, LRU));
     record_end(ft, victim, PL_END_EVICTED);
     node_release(ft, victim);
 }
@@ -621,12 +777,12 @@ frag_later(struct pl_flow_table *ft, const struct pl_pkt *pkt)
 
     frag_key_make(&k, pkt);
     HASH_FIND(hh, ft->frag_head, &k, sizeof k, e);
-    if (e == NULL || e->node->gen != e->gen || e->node->state != NODE_LIVE ||
+    if (e == NULL || N(ft, e->node)->gen != e->gen || N(ft, e->node)->state != NODE_LIVE ||
         (pkt->ts_us >= e->first_us && pkt->ts_us - e->first_us > PL_FRAG_WINDOW_US)) {
         ft->stats.fragment_unattributed++;
         return false;
     }
-    record_count(ft, e->node, e->from_hi, pkt->ip_len, 0, pkt->ts_us);
+    record_count(ft, N(ft, e->node), e->from_hi, pkt->ip_len, 0, pkt->ts_us);
     return true;
 }
 
@@ -649,22 +805,23 @@ pl_flow_table_packet(struct pl_flow_table *ft, const struct pl_pkt *pkt)
     HASH_FIND_BYHASHVALUE(hh, ft->head, &key, sizeof key, hashv, n);
 
     if (n != NULL && n->state == NODE_LIVE) {
-        if (n->has_close && is_syn_only(pkt)) { /* SPEC §8: a SYN reopens a closing flow */
+        if ((n->flags & NF_CLOSE) && is_syn_only(pkt)) { /* SPEC §8: a SYN reopens at once */
             record_end(ft, n, PL_END_CLOSED);
-            record_start(ft, n, pkt, from_hi, true);
+            record_start(ft, n, pkt, proto, from_hi, true);
         }
     } else if (n != NULL) { /* dormant: a continuation, unless the key has gone */
-        dl_unlink(&n->lru);
+        il_unlink(ft, idx(ft, n), LRU);
         bool fresh = dormant_expired(ft, n) || close_expired(ft, n) ||
-                     (n->has_close && is_syn_only(pkt));
+                     ((n->flags & NF_CLOSE) && is_syn_only(pkt));
         make_room(ft);
-        record_start(ft, n, pkt, from_hi, fresh);
+        record_start(ft, n, pkt, proto, from_hi, fresh);
     } else {
         make_room(ft);
         n = node_take(ft);
-        n->flow.key = key;
-        HASH_ADD_KEYPTR_BYHASHVALUE(hh, ft->head, &n->flow.key, sizeof n->flow.key, hashv, n);
-        record_start(ft, n, pkt, from_hi, true);
+        n->key = key;
+        HASH_ADD_KEYPTR_BYHASHVALUE(hh, ft->head, &n->key, sizeof n->key, hashv, n);
+        hash_grow(ft);
+        record_start(ft, n, pkt, proto, from_hi, true);
     }
 
     record_count(ft, n, from_hi, pkt->ip_len, pkt->tcp_flags, pkt->ts_us);
@@ -673,6 +830,23 @@ pl_flow_table_packet(struct pl_flow_table *ft, const struct pl_pkt *pkt)
     if (pkt->frag == PL_FRAG_FIRST)
         frag_register(ft, n, pkt, from_hi);
     return true;
+}
+
+void
+pl_flow_table_prefetch(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+{
+    struct pl_flow_key key;
+    unsigned hashv;
+
+    if (ft->head == NULL || pkt->frag == PL_FRAG_LATER)
+        return;
+    (void)pl_flow_key_make(&key, pkt);
+    HASH_VALUE(&key, sizeof key, hashv);
+    const UT_hash_table *tbl = ft->head->hh.tbl;
+    const UT_hash_bucket *b = &tbl->buckets[hashv & (tbl->num_buckets - 1u)];
+    __builtin_prefetch(b);
+    if (b->hh_head != NULL) /* only when the bucket is already cached, else no gain */
+        __builtin_prefetch(b->hh_head);
 }
 
 /* --- life cycle --------------------------------------------------------------------------- */
@@ -694,25 +868,23 @@ pl_flow_table_new(const struct pl_flow_cfg *cfg, const struct pl_registry *reg,
     ft->reg = reg;
     ft->emit = emit;
     ft->emit_ctx = emit_ctx;
-    /* max_flows live nodes plus as many for dormant keys. Only address space until used:
-     * nodes are handed out from the front, so untouched pages stay unmapped. */
-    ft->pool_cap = cfg->max_flows > UINT32_MAX / 2 ? UINT32_MAX : cfg->max_flows * 2u;
-    ft->pool = aligned_alloc(_Alignof(struct flow_node),
-                             (size_t)ft->pool_cap * sizeof(struct flow_node));
-    ft->frags = malloc((size_t)cfg->max_frags * sizeof(struct frag_entry));
+    /* max_flows live nodes plus as many for dormant keys, plus the sentinels. Only address
+     * space until used: nodes are handed out from the front. */
+    uint64_t cap = (uint64_t)cfg->max_flows * 2u + FIRST_NODE;
+    ft->pool_cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+    ft->pool_bytes = (size_t)ft->pool_cap * sizeof(struct flow_node);
+    ft->pool = map_big(ft->pool_bytes);
+    ft->frags_bytes = (size_t)cfg->max_frags * sizeof(struct frag_entry);
+    ft->frags = map_big(ft->frags_bytes);
     if (ft->pool == NULL || ft->frags == NULL) {
         pl_err_set(err, "flow table: cannot reserve %u flows: out of memory", cfg->max_flows);
-        free(ft->pool);
-        free(ft->frags);
-        free(ft);
+        pl_flow_table_free(ft);
         return NULL;
     }
-    dl_init(&ft->free_list);
-    dl_init(&ft->lru);
-    dl_init(&ft->act);
-    dl_init(&ft->cls);
-    dl_init(&ft->dormant);
-    dl_init(&ft->frag_fifo);
+    ft->pool_used = FIRST_NODE;
+    for (uint32_t i = 0; i < FIRST_NODE; i++)
+        node_clear(ft, N(ft, i));
+    ft->fifo.prev = ft->fifo.next = &ft->fifo;
     ft->next_check_us = NEVER;
     return ft;
 }
@@ -720,18 +892,19 @@ pl_flow_table_new(const struct pl_flow_cfg *cfg, const struct pl_registry *reg,
 void
 pl_flow_table_finish(struct pl_flow_table *ft, enum pl_end_reason why)
 {
-    while (!dl_empty(&ft->act)) { /* in order of first packet */
-        struct flow_node *n = NODE_OF(ft->act.next, act);
-        record_end(ft, n, n->has_close ? PL_END_CLOSED : why);
+    while (!il_empty(ft, HEAD_TIMERS, ACT)) { /* in order of first packet */
+        struct flow_node *n = N(ft, il_first(ft, HEAD_TIMERS, ACT));
+        record_end(ft, n, (n->flags & NF_CLOSE) ? PL_END_CLOSED : why);
         node_release(ft, n);
     }
-    while (!dl_empty(&ft->dormant)) {
-        struct flow_node *n = NODE_OF(ft->dormant.next, lru);
-        dl_unlink(&n->lru);
+    while (!il_empty(ft, HEAD_SPARE, LRU)) {
+        struct flow_node *n = N(ft, il_first(ft, HEAD_SPARE, LRU));
+        il_unlink(ft, idx(ft, n), LRU);
         node_release(ft, n);
     }
-    while (!dl_empty(&ft->frag_fifo))
-        frag_remove(ft, FRAG_OF(ft->frag_fifo.next));
+    struct frag_entry *old;
+    while ((old = fifo_oldest(ft)) != NULL)
+        frag_remove(ft, old);
     ft->next_check_us = NEVER;
 }
 
@@ -742,8 +915,10 @@ pl_flow_table_free(struct pl_flow_table *ft)
         return;
     HASH_CLEAR(hh, ft->head);
     HASH_CLEAR(hh, ft->frag_head);
-    free(ft->pool);
-    free(ft->frags);
+    if (ft->pool != NULL)
+        (void)munmap(ft->pool, ft->pool_bytes);
+    if (ft->frags != NULL)
+        (void)munmap(ft->frags, ft->frags_bytes);
     free(ft);
 }
 

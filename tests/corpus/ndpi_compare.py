@@ -357,7 +357,7 @@ def main():
         path = os.path.join(corpus, cap)
         ndpi = parse_ndpi(path + ".out")
         rc, err, pl, summary = run_portlabel(opt.portlabel, opt.registry, path)
-        if rc not in (0, 1):
+        if rc not in (0, 1) or "Sanitizer" in err or "runtime error:" in err:
             print(f"ERROR: portlabel exited {rc} on {cap}: {err[:200]}")
             totals["crash"] += 1
         res = compare_capture(cap, ndpi, rc, err, pl, summary, linktype(path),

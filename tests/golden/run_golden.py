@@ -196,6 +196,9 @@ def run_one(name, pcap, args, portlabel, source, update):
         print(f"FAIL {name}: `{shown}` exited {proc.returncode}, expected {want_rc}\n"
               f"stderr: {stderr[:2000]}")
         return False
+    if "Sanitizer" in stderr or "runtime error:" in stderr:
+        print(f"FAIL {name}: `{shown}`: sanitizer report\n{stderr[:3000]}")
+        return False
     if want_rc != 0 and not stderr:
         print(f"FAIL {name}: `{shown}` exited {want_rc} without a message on stderr")
         return False

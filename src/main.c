@@ -622,7 +622,11 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture *first
     out = open_output(o->output, &owns_out);
     if (out == NULL)
         return PL_EXIT_FAIL;
-    struct pl_sink_opts sopts = {.format = o->format, .audit = o->audit, .streaming = r.live};
+    /* CSV holds one table (RFC 4180): its summary goes to standard error as text. */
+    struct pl_sink_opts sopts = {.format = o->format,
+                                 .audit = o->audit,
+                                 .streaming = r.live,
+                                 .summary_out = o->format == PL_FMT_CSV ? stderr : NULL};
     sink = pl_sink_new(&sopts, out, owns_out, &err);
     if (sink == NULL) {
         fprintf(stderr, "portlabel: %s\n", err.msg);

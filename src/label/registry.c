@@ -19,8 +19,8 @@
 
 #define ARENA_BLOCK_LEN ((size_t)64 * 1024)
 #define ARENA_ALIGN ((size_t)16)
-#define NAME_MAX_LEN 255 /* longer query names cannot match a stored key buffer */
-#define PORT_SPACE 65536u  /* ports 0-65535 */
+#define NAME_MAX_LEN 255  /* longer query names cannot match a stored key buffer */
+#define PORT_SPACE 65536u /* ports 0-65535 */
 /* Cap on (row, protocol, port) coverings, checked before allocating for them:
  * the IANA registry has about 100,000; hostile overlapping ranges could ask
  * for billions. 16 per (protocol, port) on average. */
@@ -413,100 +413,116 @@ oom:
     return -1;
 }
 
-/* The ports a protocol's rows cover lie in lo..hi; slots are numbered from base. */
-struct span {
-    uint32_t lo, hi; /* lo > hi: no row covers this protocol */
-    size_t base;
+/* Which rows cover each (protocol, port), in CSR form: the rows covering slot
+ * s are ids[start[s] .. start[s + 1]), in file order. Only the span of ports
+ * that some row covers gets slots, so a small registry builds quickly. */
+struct cover {
+    struct {
+        uint32_t lo, hi; /* lo > hi: no row covers this protocol */
+        size_t base;     /* slot of port lo */
+    } span[PL_PROTO_COUNT];
+    size_t nslots; /* slots in all spans */
+    size_t total;  /* (row, protocol, port) coverings */
+    size_t used;   /* slots with at least one row */
+    uint32_t *start;
+    uint32_t *ids;
 };
 
 static size_t
-slot_of(const struct span *sp, unsigned p, uint32_t port)
+slot_of(const struct cover *cv, unsigned p, uint32_t port)
 {
-    return sp[p].base + (port - sp[p].lo);
+    return cv->span[p].base + (port - cv->span[p].lo);
 }
 
-/* Covering rows per (protocol, port) in CSR form (start[slot]..start[slot+1]
- * index ids), then one entry per distinct list of covering rows: consecutive
- * ports covered by the same rows (a range) share one entry. Only the span of
- * ports some row covers gets slots, so a small registry builds quickly. */
-static int
-build_ports(struct pl_registry *reg, struct pl_err *err)
+/* Spans and sizes, before any allocation. */
+static void
+cover_plan(const struct pl_registry *reg, struct cover *cv)
 {
-    struct span sp[PL_PROTO_COUNT];
-    uint32_t *start = NULL, *fill = NULL, *ids = NULL;
-    size_t nslots = 0, total = 0, used = 0;
-    int rc = -1;
-
     for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
-        sp[p].lo = UINT16_MAX + 1u;
-        sp[p].hi = 0;
+        cv->span[p].lo = PORT_SPACE;
+        cv->span[p].hi = 0;
     }
     for (size_t i = 0; i < reg->nrows; i++) {
         const struct reg_row *r = &reg->rows[i];
         for (unsigned p = 0; r->has_port && p < PL_PROTO_COUNT; p++) {
             if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
                 continue;
-            sp[p].lo = r->lo < sp[p].lo ? r->lo : sp[p].lo;
-            sp[p].hi = r->hi > sp[p].hi ? r->hi : sp[p].hi;
-            total += (size_t)r->hi - r->lo + 1;
+            cv->span[p].lo = r->lo < cv->span[p].lo ? r->lo : cv->span[p].lo;
+            cv->span[p].hi = r->hi > cv->span[p].hi ? r->hi : cv->span[p].hi;
+            cv->total += (size_t)r->hi - r->lo + 1;
         }
     }
-    if (total > MAX_COVERINGS) {
-        pl_err_set(err, "%s: port ranges overlap too much (over %zu row-port pairs)", reg->path,
-                   MAX_COVERINGS);
+    for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
+        cv->span[p].base = cv->nslots;
+        if (cv->span[p].lo <= cv->span[p].hi)
+            cv->nslots += (size_t)cv->span[p].hi - cv->span[p].lo + 1;
+    }
+}
+
+/* Counting sort of the coverings by slot. 0, or -1 on OOM. */
+static int
+cover_fill(const struct pl_registry *reg, struct cover *cv)
+{
+    uint32_t *fill = malloc((cv->nslots ? cv->nslots : 1) * sizeof *fill);
+
+    cv->start = calloc(cv->nslots + 1, sizeof *cv->start);
+    cv->ids = malloc((cv->total ? cv->total : 1) * sizeof *cv->ids);
+    if (fill == NULL || cv->start == NULL || cv->ids == NULL) {
+        free(fill);
         return -1;
     }
-    for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
-        sp[p].base = nslots;
-        nslots += sp[p].lo <= sp[p].hi ? (size_t)sp[p].hi - sp[p].lo + 1 : 0;
-    }
-    start = calloc(nslots + 1, sizeof *start);
-    fill = malloc((nslots ? nslots : 1) * sizeof *fill);
-    ids = malloc((total ? total : 1) * sizeof *ids);
-    if (start == NULL || fill == NULL || ids == NULL)
-        goto out;
     for (size_t i = 0; i < reg->nrows; i++) {
         const struct reg_row *r = &reg->rows[i];
         for (unsigned p = 0; r->has_port && p < PL_PROTO_COUNT; p++) {
             if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
                 continue;
             for (uint32_t port = r->lo; port <= r->hi; port++)
-                start[slot_of(sp, p, port) + 1]++;
+                cv->start[slot_of(cv, p, port) + 1]++;
         }
     }
-    for (size_t s = 0; s < nslots; s++) {
-        used += start[s + 1] != 0;
-        start[s + 1] += start[s];
+    for (size_t s = 0; s < cv->nslots; s++) {
+        cv->used += cv->start[s + 1] != 0;
+        cv->start[s + 1] += cv->start[s];
     }
-    reg->port_store = malloc((used ? used : 1) * sizeof *reg->port_store);
-    if (reg->port_store == NULL)
-        goto out;
-    if (nslots > 0)
-        memcpy(fill, start, nslots * sizeof *fill);
+    if (cv->nslots > 0)
+        memcpy(fill, cv->start, cv->nslots * sizeof *fill);
     for (size_t i = 0; i < reg->nrows; i++) { /* file order within each list */
         const struct reg_row *r = &reg->rows[i];
         for (unsigned p = 0; r->has_port && p < PL_PROTO_COUNT; p++) {
             if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
                 continue;
             for (uint32_t port = r->lo; port <= r->hi; port++)
-                ids[fill[slot_of(sp, p, port)]++] = (uint32_t)i;
+                cv->ids[fill[slot_of(cv, p, port)]++] = (uint32_t)i;
         }
     }
+    free(fill);
+    return 0;
+}
 
+/* One entry per distinct list of covering rows, shared by consecutive ports
+ * with the same list (a range), and one (protocol, port) item per covered
+ * port. 0, or -1 on OOM. */
+static int
+index_ports(struct pl_registry *reg, struct cover *cv)
+{
     const uint32_t *prev = NULL;
     size_t prev_n = 0, item = 0;
     const struct pl_reg_entry *entry = NULL;
+
+    reg->port_store = malloc((cv->used ? cv->used : 1) * sizeof *reg->port_store);
+    if (reg->port_store == NULL)
+        return -1;
     for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
-        for (uint32_t port = sp[p].lo; port <= sp[p].hi; port++) {
-            size_t s = slot_of(sp, p, port);
-            uint32_t *list = ids + start[s];
-            size_t n = start[s + 1] - start[s];
+        for (uint32_t port = cv->span[p].lo; port <= cv->span[p].hi; port++) {
+            size_t s = slot_of(cv, p, port);
+            uint32_t *list = cv->ids + cv->start[s];
+            size_t n = cv->start[s + 1] - cv->start[s];
             if (n == 0)
                 continue;
             sort_precedence(reg, list, n);
             if (prev == NULL || n != prev_n || memcmp(prev, list, n * sizeof *list) != 0) {
                 if ((entry = make_entry(reg, list, n)) == NULL)
-                    goto out;
+                    return -1;
                 prev = list;
                 prev_n = n;
             }
@@ -516,13 +532,27 @@ build_ports(struct pl_registry *reg, struct pl_err *err)
             HASH_ADD(hh, reg->ports, key, sizeof pi->key, pi);
         }
     }
-    rc = 0;
-out:
-    if (rc != 0)
+    return 0;
+}
+
+static int
+build_ports(struct pl_registry *reg, struct pl_err *err)
+{
+    struct cover cv = {.nslots = 0};
+    int rc = 0;
+
+    cover_plan(reg, &cv);
+    if (cv.total > MAX_COVERINGS) { /* caps come before allocation */
+        pl_err_set(err, "%s: port ranges overlap too much (over %zu row-port pairs)", reg->path,
+                   MAX_COVERINGS);
+        return -1;
+    }
+    if (cover_fill(reg, &cv) < 0 || index_ports(reg, &cv) < 0) {
         pl_err_set(err, "%s: out of memory", reg->path);
-    free(start);
-    free(fill);
-    free(ids);
+        rc = -1;
+    }
+    free(cv.start);
+    free(cv.ids);
     return rc;
 }
 

@@ -151,6 +151,7 @@ class Portlabel:
             err_target = slave
         self.p = net.popen(ns or net.ns_c, [BIN] + args, stdout=subprocess.PIPE,
                            stderr=err_target)
+        STARTED.append(self)
         if stderr_tty:
             os.close(slave)
         if pipe_size is not None:
@@ -300,8 +301,15 @@ class Suite:
         if self.only and not any(o in name for o in self.only):
             return
         t = time.monotonic()
+        del STARTED[:]
         try:
             fn()
+            for pl in STARTED:
+                if pl.alive():
+                    pl.stop()
+                text = pl.stderr_text()
+                check(not re.search(r"runtime error:|Sanitizer", text),
+                      "sanitizer report: %s" % text[-2000:])
         except Fail as e:
             self.failed += 1
             print("FAIL %s: %s" % (name, e), flush=True)
@@ -535,6 +543,29 @@ class Suite:
         check(s["registry"].get("path") == self.reg, "registry path %r" % s["registry"])
         check("running as root" in self.main_stderr, "no root warning without -Z")
 
+    def c_tcp_closed(self):
+        net = self.net
+        srv = net.server(net.ns_s, "tcp-server", S4, 8002)
+        pl = self.pl("-i", net.if_c, "-F", "json", "--idle-timeout", "30",
+                     "tcp and (port 8002 or port 7)")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "tcp-client", C4, 46002, S4, 8002)  # FIN both ways
+            net.peer(net.ns_c, "tcp-client", C4, 46007, S4, 7)     # refused: RST
+            pl.wait_for(lambda: len(pl.flows()) >= 2, 14, "two TCP flows to end as closed")
+            check(pl.alive(), "portlabel exited")
+            got = {r["dport"]: (t, r) for t, r in pl.records() if r.get("type") == "flow"}
+            for port, what in ((8002, "FIN both ways"), (7, "RST")):
+                check(port in got, "no flow to port %d" % port)
+                t, r = got[port]
+                expect_fields(r, "TCP %s" % what, end_reason="closed", src=C4, basis="handshake")
+                lag = t - r["last_seen"]
+                check(9.95 <= lag <= 12.5, "TCP %s: emitted %.2fs after its last packet, want "
+                                           "10 s (the close timer)" % (what, lag))
+        finally:
+            pl.stop()
+            srv.kill()
+
     # -- signals
     def c_sigint_shutdown_records(self):
         net = self.net
@@ -738,6 +769,19 @@ class Suite:
               "want one error line naming the interface: %r" % r.stderr)
         check(r.stdout == "", "output: %r" % r.stdout[:200])
 
+    def c_no_permission(self):
+        import pwd
+        pw = pwd.getpwnam("nobody")
+        code = ("import os,sys\nos.setgroups([])\nos.setgid(%d)\nos.setuid(%d)\n"
+                "os.execv(sys.argv[1], sys.argv[1:])\n" % (pw.pw_gid, pw.pw_uid))
+        r = run(["ip", "netns", "exec", self.net.ns_c, PY, "-c", code, BIN, "-R", self.reg,
+                 "-i", self.net.if_c, "-F", "json"], check_rc=False)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        check(r.returncode == 1, "exit %d, want 1: %r" % (r.returncode, r.stderr))
+        check(len(lines) == 1 and self.net.if_c in lines[0] and "permission" in lines[0].lower(),
+              "want one line naming the interface and the permission problem: %r" % r.stderr)
+        check(r.stdout == "", "output: %r" % r.stdout[:200])
+
     def c_filter(self):
         net = self.net
         pl = self.pl("-i", net.if_c, "-F", "json", "-s", "128", "-p", "-B", "2048",
@@ -917,6 +961,7 @@ def main():
             ("traffic: injected DCCP Request/Response/Data labelled", suite.c_dccp),
             ("idle timeout expires flows on a quiet link while running", suite.c_idle_while_running),
             ("SIGINT after traffic: exit 0, summary with ps_recv/ps_drop/ps_ifdrop", suite.c_sigint_summary),
+            ("TCP FIN/RST: flow ends closed 10 s later on a quiet link", suite.c_tcp_closed),
             ("SIGINT flushes live flows as shutdown records", suite.c_sigint_shutdown_records),
             ("SIGUSR1 prints counters to stderr without stopping", suite.c_sigusr1),
             ("-i any (Linux cooked) and SIGTERM", suite.c_sigterm_any),
@@ -926,6 +971,7 @@ def main():
             ("-Z nobody: uid, gid, groups dropped; capture still works", suite.c_drop_privileges),
             ("-Z with a missing user: one error line, exit 1", suite.c_missing_user),
             ("missing interface: one error line, exit 1", suite.c_missing_iface),
+            ("no permission to capture: one error line, exit 1", suite.c_no_permission),
             ("BPF filter excludes other traffic (-s 128 -p -B 2048)", suite.c_filter),
             ("CSV to a file (-o) is streamed as flows end", suite.c_csv_file_streaming),
             ("-D lists the veth", suite.c_list_interfaces),
@@ -943,6 +989,7 @@ def main():
 
 
 BIN = None
+STARTED = []  # every Portlabel started by the current check
 
 if __name__ == "__main__":
     main()

@@ -59,9 +59,10 @@ struct pl_registry *pl_registry_new(void);
 void pl_registry_free(struct pl_registry *reg);
 
 /* Load a registry file, format detected from its content. A file that cannot
- * be read or parsed, or that holds no registry at all, is an error naming the
- * file (and line, when one is at fault): returns -1 with err set. Bad rows are
- * skipped, reported through warn (may be NULL) and counted. A registry is
+ * be read or parsed, or that holds no registry at all (also: a CSV header with
+ * no data row), is an error naming the file (and line, when one is at fault):
+ * returns -1 with err set, and the registry must then only be freed. Bad rows
+ * are skipped, reported through warn (may be NULL) and counted. A registry is
  * loaded once; calling this twice on one registry is an error. */
 int pl_registry_load(struct pl_registry *reg, const char *path, pl_registry_warn_fn warn,
                      void *warn_ctx, struct pl_err *err);
@@ -78,11 +79,15 @@ enum pl_status pl_registry_status(const struct pl_registry *reg, enum pl_proto p
                                   uint16_t port);
 
 /* One (protocol, port) that a name maps to, for look-ups by name. `port` is
- * -1 for a row that carries no port number. */
+ * -1 for a row that carries no port number; `entry` is then that row's own
+ * label, valid only during the call. Otherwise `entry` is pl_registry_get()'s
+ * (the port's primary row may carry another name). `name` is spelled as in
+ * the file. */
 typedef void (*pl_registry_name_fn)(void *ctx, const char *name, enum pl_proto proto, int32_t port,
                                     const struct pl_reg_entry *entry);
-/* Call fn for every (protocol, port) whose rows carry `name` (case-insensitive),
- * in port then protocol order. Returns the number of calls. */
+/* Call fn for every (protocol, port) whose rows carry `name` (case-insensitive;
+ * services(5) aliases count as names), once each: rows without a port first,
+ * then in port then protocol order. Returns the number of calls. */
 size_t pl_registry_find_name(const struct pl_registry *reg, const char *name,
                              pl_registry_name_fn fn, void *ctx);
 

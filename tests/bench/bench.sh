@@ -229,9 +229,9 @@ verify() {
     local bad=0 key want got
     check() { # label want got
         if [ "$2" = "$3" ]; then
-            printf '   %-28s %12s  ok\n' "$1" "$3"
+            printf '   %-30s %12s  ok\n' "$1" "$3"
         else
-            printf '   %-28s %12s  MISMATCH (truth %s)\n' "$1" "${3:-?}" "$2"
+            printf '   %-30s %12s  MISMATCH (truth %s)\n' "$1" "${3:-?}" "$2"
             bad=1
         fi
     }

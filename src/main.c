@@ -455,6 +455,9 @@ clock_us(void)
     return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
 }
 
+/* in_place: the status line, redrawn on one terminal row. It leaves the cursor at the
+ * start of that row, so a flow row written to the same terminal (standard output) overwrites
+ * it from column 0 (flow rows are wider) instead of being glued after its text. */
 static void
 print_counters(const struct run_ctx *r, bool in_place)
 {
@@ -467,7 +470,7 @@ print_counters(const struct run_ctx *r, bool in_place)
     fprintf(stderr, "%sportlabel: %llu packets, %llu in flows, %llu flows ended, %llu dropped%s",
             in_place ? "\r" : "", (unsigned long long)s.packets_total,
             (unsigned long long)s.packets_in_flows, (unsigned long long)s.flows_total,
-            (unsigned long long)(drop + ifdrop), in_place ? "\033[K" : "\n");
+            (unsigned long long)(drop + ifdrop), in_place ? "\033[K\r" : "\n");
     fflush(stderr);
 }
 

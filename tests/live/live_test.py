@@ -138,7 +138,7 @@ class Portlabel:
     they come (time-stamped), unless read_stdout is False (then nobody reads its stdout)."""
 
     def __init__(self, net, args, ns=None, stderr_tty=False, read_stdout=True,
-                 pipe_size=None):
+                 pipe_size=None, stdout_tty=False):
         self.net = net
         self.t0 = time.monotonic()
         self.out = []  # (wall-clock time read, line)
@@ -149,7 +149,8 @@ class Portlabel:
         if stderr_tty:
             self.tty_master, slave = pty.openpty()
             err_target = slave
-        self.p = net.popen(ns or net.ns_c, [BIN] + args, stdout=subprocess.PIPE,
+        self.p = net.popen(ns or net.ns_c, [BIN] + args,
+                           stdout=err_target if stdout_tty else subprocess.PIPE,
                            stderr=err_target)
         STARTED.append(self)
         if stderr_tty:
@@ -157,7 +158,7 @@ class Portlabel:
         if pipe_size is not None:
             fcntl.fcntl(self.p.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), pipe_size)
         self.threads = []
-        if read_stdout:
+        if read_stdout and not stdout_tty:
             self._reader(self.p.stdout, self.out)
         if stderr_tty:
             self._reader(os.fdopen(self.tty_master, "rb", buffering=0), self.err, raw=True)
@@ -262,6 +263,40 @@ class Portlabel:
             self.p.kill()
             self.p.wait()
         return rc
+
+
+def render_terminal(text):
+    """The screen lines a terminal shows for text: CR, LF and ESC [ K (erase to the end of
+    the line) applied; other escape sequences dropped."""
+    lines, row, col = [[]], 0, 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if text.startswith("\x1b[K", i):
+            del lines[row][col:]
+            i += 3
+            continue
+        if ch == "\x1b":
+            m = re.match(r"\x1b\[[0-9;?]*[A-Za-z]", text[i:])
+            i += len(m.group(0)) if m else 1
+            continue
+        if ch == "\r":
+            col = 0
+        elif ch == "\n":
+            row += 1
+            col = 0
+            if row == len(lines):
+                lines.append([])
+        else:
+            line = lines[row]
+            if col < len(line):
+                line[col] = ch
+            else:
+                line.extend(" " * (col - len(line)))
+                line.append(ch)
+            col += 1
+        i += 1
+    return ["".join(l) for l in lines]
 
 
 def find_flow(flows, **want):
@@ -872,6 +907,25 @@ class Suite:
         check("\x1b[K" not in pl.stderr_text(), "status line in JSON mode: %r"
               % pl.stderr_text())
 
+    def c_status_line_shared_tty(self):
+        """Flows and the status line on one terminal (the plain `portlabel -i IFACE` case):
+        a flow row must not be glued to the status line's text."""
+        net = self.net
+        pl = self.pl("-i", net.if_c, "--idle-timeout", "1", "udp", stderr_tty=True,
+                     stdout_tty=True)
+        try:
+            pl.wait_started()
+            time.sleep(1.2)  # a status line is on screen before the flow row comes
+            net.peer(net.ns_c, "udp-client", C4, 50014, S4, 9, 1)
+            pl.wait_for(lambda: "50014" in pl.stderr_text(), 5, "the flow row")
+            time.sleep(1.2)
+        finally:
+            pl.stop()
+        screen = render_terminal(pl.stderr_text())
+        rows = [l for l in screen if "50014" in l]
+        check(len(rows) == 1, "flow row not on the screen once: %r" % screen)
+        check("portlabel:" not in rows[0], "flow row glued to the status line: %r" % rows[0])
+
     def c_iface_down_up(self):
         """`ip link set down` leaves the interface in place: libpcap 1.10 then waits for it to
         come back (as tcpdump does). Either portlabel reports it (one line, flows, exit 1) or
@@ -976,6 +1030,7 @@ def main():
             ("CSV to a file (-o) is streamed as flows end", suite.c_csv_file_streaming),
             ("-D lists the veth", suite.c_list_interfaces),
             ("status line on a terminal only, text mode only", suite.c_status_line_tty),
+            ("status line and flow rows share a terminal cleanly", suite.c_status_line_shared_tty),
             ("interface down then up mid-capture: reported, or capture resumes", suite.c_iface_down_up),
             ("interface removed mid-capture: one error line, flows emitted, exit 1", suite.c_iface_down),
         ]

@@ -574,6 +574,9 @@ install_signals(bool live)
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = on_stop_signal;
+    /* Live: restart a write blocked on a slow reader (it would fail with EINTR, a write
+     * error that loses records); the capture's wait, poll(), is interrupted regardless. */
+    sa.sa_flags = live ? SA_RESTART : 0;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sa.sa_handler = on_usr1;

@@ -185,6 +185,10 @@ class Portlabel:
         t.start()
         self.threads.append(t)
 
+    def start_reading(self):
+        """Start reading standard output (for read_stdout=False)."""
+        self._reader(self.p.stdout, self.out)
+
     @property
     def pid(self):
         return self.p.pid
@@ -675,6 +679,28 @@ class Suite:
         finally:
             pl.stop()
 
+    def c_sigint_while_output_blocked(self):
+        """SIGINT while a write to a slow reader blocks: no record lost, no write error."""
+        net = self.net
+        pl = self.pl("-i", net.if_c, "-F", "json", "--idle-timeout", "1", "udp and port 9",
+                     read_stdout=False, pipe_size=4096)
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-spray", C4, 52000, 40, S4, 9)
+            time.sleep(2.5)  # the 40 flows go idle; their records fill the pipe
+            check(pl.alive(), "portlabel exited: %s" % pl.stderr_text())
+            pl.signal(signal.SIGINT)
+            time.sleep(0.5)
+            pl.start_reading()
+            rc = pl.finish(8)
+            check(rc == 0, "exit %r, want 0; stderr %r" % (rc, pl.stderr_text()))
+            got = sorted(f["sport"] for f in pl.flows())
+            check(got == list(range(52000, 52040)), "%d of 40 flow records: %s"
+                  % (len(got), got))
+            check(pl.summary() is not None, "no summary")
+        finally:
+            pl.stop()
+
     def c_second_sigint(self):
         net = self.net
         # A 4 KiB pipe that nobody reads: the shutdown records block portlabel mid-flush.
@@ -1019,6 +1045,7 @@ def main():
             ("SIGINT flushes live flows as shutdown records", suite.c_sigint_shutdown_records),
             ("SIGUSR1 prints counters to stderr without stopping", suite.c_sigusr1),
             ("-i any (Linux cooked) and SIGTERM", suite.c_sigterm_any),
+            ("SIGINT while output blocks on a slow reader loses nothing", suite.c_sigint_while_output_blocked),
             ("a second SIGINT exits at once", suite.c_second_sigint),
             ("-c COUNT stops after COUNT packets", suite.c_count),
             ("--duration stops on time on a quiet link", suite.c_duration),

@@ -832,21 +832,37 @@ pl_flow_table_packet(struct pl_flow_table *ft, const struct pl_pkt *pkt)
     return true;
 }
 
-void
-pl_flow_table_prefetch(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+static inline const UT_hash_bucket *
+bucket_of(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
 {
     struct pl_flow_key key;
     unsigned hashv;
 
-    if (ft->head == NULL || pkt->frag == PL_FRAG_LATER)
-        return;
     (void)pl_flow_key_make(&key, pkt);
     HASH_VALUE(&key, sizeof key, hashv);
     const UT_hash_table *tbl = ft->head->hh.tbl;
-    const UT_hash_bucket *b = &tbl->buckets[hashv & (tbl->num_buckets - 1u)];
-    __builtin_prefetch(b);
-    if (b->hh_head != NULL) /* only when the bucket is already cached, else no gain */
-        __builtin_prefetch(b->hh_head);
+    return &tbl->buckets[hashv & (tbl->num_buckets - 1u)];
+}
+
+void
+pl_flow_table_prefetch_bucket(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+{
+    if (ft->head != NULL && pkt->frag != PL_FRAG_LATER)
+        __builtin_prefetch(bucket_of(ft, pkt));
+}
+
+void
+pl_flow_table_prefetch_flow(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+{
+    if (ft->head == NULL || pkt->frag == PL_FRAG_LATER)
+        return;
+    const UT_hash_handle *hh = bucket_of(ft, pkt)->hh_head; /* cached by the bucket hint */
+    if (hh != NULL) {
+        const char *node = (const char *)hh - offsetof(struct flow_node, hh);
+        __builtin_prefetch(node, 1);                                       /* lru links */
+        __builtin_prefetch(node + offsetof(struct flow_node, key), 1);     /* chain step */
+        __builtin_prefetch(node + offsetof(struct flow_node, last_us), 1); /* counters */
+    }
 }
 
 /* --- life cycle --------------------------------------------------------------------------- */

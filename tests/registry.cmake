@@ -12,3 +12,12 @@ if(PL_FUZZ)
   target_link_libraries(fuzz_registry PRIVATE pl_label)
   target_link_options(fuzz_registry PRIVATE -fsanitize=fuzzer)
 endif()
+
+# registry/update.sh: offline failure is fast, one line, harmless; a mirror updates.
+find_program(PL_CURL curl)   # the mirror check uses file:// URLs, which wget lacks
+if(PL_CURL)
+  add_test(NAME registry.update_script
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tools/registry_update_check.sh
+                   ${CMAKE_SOURCE_DIR} ${PL_SHARED_DIR} $<TARGET_FILE:portlabel>)
+  set_tests_properties(registry.update_script PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
+endif()

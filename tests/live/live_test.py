@@ -31,6 +31,7 @@ PY = sys.executable
 C4, S4 = "10.203.0.1", "10.203.0.2"
 C6, S6 = "fd00:203::1", "fd00:203::2"
 D4C, D4S = "10.203.1.1", "10.203.1.2"  # second pair, taken down mid-capture
+
 MAC_C, MAC_S = "02:20:03:00:00:01", "02:20:03:00:00:02"
 UNASSIGNED_CANDIDATES = [5930, 5931, 5932, 5916, 4]
 
@@ -63,6 +64,7 @@ class Net:
         self.if_s = "pls%s" % tag      # server side
         self.if_dc = "pld%s" % tag     # second pair: goes down mid-capture
         self.if_ds = "ple%s" % tag
+
         self.procs = []
 
     def ip(self, *args):
@@ -83,6 +85,7 @@ class Net:
         self.ip("-n", self.ns_c, "addr", "add", D4C + "/24", "dev", self.if_dc)
         self.ip("-n", self.ns_s, "addr", "add", D4S + "/24", "dev", self.if_ds)
         self.ip("-n", self.ns_c, "link", "set", self.if_dc, "up")
+
         self.ip("-n", self.ns_s, "link", "set", self.if_ds, "up")
         # Static neighbours: no ARP / ND exchange delays the first packet of a check.
         self.ip("-n", self.ns_c, "neigh", "replace", S4, "lladdr", MAC_S, "dev", self.if_c)
@@ -605,6 +608,86 @@ class Suite:
             pl.stop()
             srv.kill()
 
+    def c_vlan_and_fragments(self):
+        net = self.net
+        pl = self.pl("-i", net.if_c, "-F", "json", "udp or vlan or ip[6:2] & 0x1fff != 0 "
+                     "or ip6[6] == 44")
+        try:
+            pl.wait_started()
+            # the kernel here has no 802.1Q support: tagged frames are injected
+            net.peer(net.ns_s, "inject", net.if_s, MAC_S, MAC_C, "udp-vlan100")
+            net.peer(net.ns_c, "udp-client", C4, 50016, S4, 9, 1, 0, "f" * 3000)
+            net.peer(net.ns_c, "udp-client", C6, 50017, S6, 9, 1, 0, "g" * 3000)
+            time.sleep(0.3)
+            rc = pl.stop()
+            check(rc == 0, "exit %r" % rc)
+            flows = pl.flows()
+            f = find_flow(flows, sport=50015)
+            expect_fields(f, "UDP over VLAN 100 (QinQ outer 100, inner 7)", vlan=100, src=C4,
+                          dst=S4, dport=53, service="domain", pkts_fwd=1, pkts_rev=1,
+                          bytes_fwd=38, bytes_rev=32)
+            # 3008 bytes of UDP over a 1500-byte MTU: IPv4 fragments of 1480, 1480 and 48
+            f = find_flow(flows, sport=50016)
+            expect_fields(f, "fragmented UDP over IPv4", vlan=None, dport=9, pkts_fwd=3,
+                          bytes_fwd=1500 + 1500 + 68)
+            # IPv6: 1448-byte fragments (1500 - 40 - 8, a multiple of 8): 1448, 1448, 112
+            f = find_flow(flows, sport=50017)
+            expect_fields(f, "fragmented UDP over IPv6", ip_version=6, dport=9, pkts_fwd=3,
+                          bytes_fwd=2 * (40 + 8 + 1448) + (40 + 8 + 112))
+            s = pl.summary()
+            check(s and s.get("fragment_unattributed") == 0,
+                  "fragment_unattributed %r" % (s and s.get("fragment_unattributed")))
+        finally:
+            pl.stop()
+
+    def c_active_timeout(self):
+        net = self.net
+        pl = self.pl("-i", net.if_c, "-F", "json", "--active-timeout", "2", "--idle-timeout",
+                     "30", "udp and port 9")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-client", C4, 50018, S4, 9, 1)
+            pl.wait_for(lambda: pl.flows(), 5, "the active timeout without later packets")
+            t, r = [(t, r) for t, r in pl.records() if r.get("type") == "flow"][0]
+            expect_fields(r, "active-timeout record", end_reason="active", sport=50018,
+                          pkts_fwd=1)
+            lag = t - r["first_seen"]
+            check(1.98 <= lag <= 4.0, "ended %.2fs after first_seen, want 2 s" % lag)
+            net.peer(net.ns_c, "udp-client", C4, 50018, S4, 9, 1)
+            time.sleep(0.3)
+            rc = pl.stop()
+            check(rc == 0, "exit %r" % rc)
+            recs = pl.flows()
+            check(len(recs) == 2, "want the active record and its continuation: %s"
+                  % describe(recs))
+            expect_fields(recs[1], "continuation", end_reason="shutdown", src=C4, sport=50018,
+                          service_port=9, pkts_fwd=1)
+        finally:
+            pl.stop()
+
+    def c_max_flows(self):
+        net = self.net
+        pl = self.pl("-i", net.if_c, "-F", "json", "--max-flows", "5", "udp and port 9")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-spray", C4, 53000, 8, S4, 9)
+            pl.wait_for(lambda: len(pl.flows()) >= 3, 4, "3 evicted flows while running")
+            ev = pl.flows()
+            check([f["end_reason"] for f in ev] == ["evicted"] * 3 and
+                  [f["sport"] for f in ev] == [53000, 53001, 53002],
+                  "want 53000-53002 evicted, in order: %s" % describe(ev))
+            rc = pl.stop()
+            check(rc == 0, "exit %r" % rc)
+            rest = pl.flows()[3:]
+            check(sorted(f["sport"] for f in rest) == list(range(53003, 53008)) and
+                  all(f["end_reason"] == "shutdown" for f in rest),
+                  "the other 5 at shutdown: %s" % describe(rest))
+            s = pl.summary()
+            check(s and s.get("flows_evicted") == 3, "flows_evicted %r"
+                  % (s and s.get("flows_evicted")))
+        finally:
+            pl.stop()
+
     # -- signals
     def c_sigint_shutdown_records(self):
         net = self.net
@@ -730,8 +813,8 @@ class Suite:
         pl = self.pl("-i", net.if_c, "-F", "json", "-c", "5", "udp and port 50005")
         try:
             pl.wait_started()
-            sender = net.popen(net.ns_c, [PY, os.path.join(HERE, "peer.py"), "udp-client", C4,
-                                          50005, S4, 9, 40, 0.05],
+            sender = net.popen(net.ns_c, [PY, os.path.join(HERE, "peer.py"), "udp-stream", C4,
+                                          50005, S4, 9, 5, 0.05],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             rc = pl.finish(8)
             sender.kill()
@@ -759,6 +842,24 @@ class Suite:
             check(pl.flows() == [], "flows on a quiet link")
         finally:
             pl.stop()
+        # and on a busy one: a datagram every 20 ms does not delay the stop
+        sender = net.popen(net.ns_c, [PY, os.path.join(HERE, "peer.py"), "udp-stream", C4,
+                                      50019, S4, 9, 8, 0.02],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.3)
+            t = time.monotonic()
+            pl = self.pl("-i", net.if_c, "-F", "json", "--duration", "2", "udp and port 9")
+            rc = pl.finish(10)
+            dt = time.monotonic() - t
+            check(rc == 0, "busy link: exit %r, want 0" % rc)
+            check(1.9 <= dt <= 4.5, "busy link: --duration 2 took %.2fs" % dt)
+            f = find_flow(pl.flows(), sport=50019)
+            expect_fields(f, "busy-link flow", end_reason="shutdown")
+            check(f["pkts_fwd"] >= 40, "only %d packets in 2 s" % f["pkts_fwd"])
+        finally:
+            pl.stop()
+            sender.kill()
 
     # -- privileges
     def c_drop_privileges(self):
@@ -1042,13 +1143,16 @@ def main():
             ("idle timeout expires flows on a quiet link while running", suite.c_idle_while_running),
             ("SIGINT after traffic: exit 0, summary with ps_recv/ps_drop/ps_ifdrop", suite.c_sigint_summary),
             ("TCP FIN/RST: flow ends closed 10 s later on a quiet link", suite.c_tcp_closed),
+            ("QinQ VLAN tags (injected), IPv4/IPv6 fragments from the kernel", suite.c_vlan_and_fragments),
+            ("--active-timeout ends a flow on time, continuation keeps its key", suite.c_active_timeout),
+            ("--max-flows evicts the least recently seen while running", suite.c_max_flows),
             ("SIGINT flushes live flows as shutdown records", suite.c_sigint_shutdown_records),
             ("SIGUSR1 prints counters to stderr without stopping", suite.c_sigusr1),
             ("-i any (Linux cooked) and SIGTERM", suite.c_sigterm_any),
             ("SIGINT while output blocks on a slow reader loses nothing", suite.c_sigint_while_output_blocked),
             ("a second SIGINT exits at once", suite.c_second_sigint),
             ("-c COUNT stops after COUNT packets", suite.c_count),
-            ("--duration stops on time on a quiet link", suite.c_duration),
+            ("--duration stops on time on a quiet and a busy link", suite.c_duration),
             ("-Z nobody: uid, gid, groups dropped; capture still works", suite.c_drop_privileges),
             ("-Z with a missing user: one error line, exit 1", suite.c_missing_user),
             ("missing interface: one error line, exit 1", suite.c_missing_iface),

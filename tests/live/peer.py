@@ -7,6 +7,8 @@ Commands:
   tcp-server ADDR PORT [PORT...]       accept, read until EOF, answer b"ok", close; until killed
   udp-client SRC SPORT DST DPORT N [INTERVAL] [PAYLOAD]
                                        send N datagrams, read the answers (if any)
+  udp-stream SRC SPORT DST DPORT SECONDS INTERVAL
+                                       a datagram every INTERVAL s for SECONDS s
   udp-spray SRC SPORT0 N DST DPORT     one datagram from each of N source ports (N flows)
   tcp-client SRC SPORT DST DPORT [HOLD]
                                        connect (RST from the peer is not an error), send,
@@ -79,6 +81,17 @@ def udp_client(src, sport, dst, dport, count, interval=0.05, payload="ping-12345
             pass
         if i + 1 < int(count):
             time.sleep(float(interval))
+    s.close()
+
+
+def udp_stream(src, sport, dst, dport, seconds, interval):
+    """A datagram every INTERVAL seconds for SECONDS seconds, answers not awaited."""
+    s = socket.socket(_family(dst), socket.SOCK_DGRAM)
+    s.bind((src, int(sport)))
+    end = time.monotonic() + float(seconds)
+    while time.monotonic() < end:
+        s.sendto(b"stream", (dst, int(dport)))
+        time.sleep(float(interval))
     s.close()
 
 
@@ -198,12 +211,16 @@ def dccp(src, dst, sport, dport, ptype, seq, ack=None, service=None, payload=b""
     return seg[:6] + struct.pack("!H", ck) + seg[8:]
 
 
+def _udp(sport, dport, data):
+    return struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+
+
 # Client 10.203.0.1, server 10.203.0.2 (the driver's first veth pair).
 C, S = "10.203.0.1", "10.203.0.2"
 
 
 def scenario(name):
-    """[(src, dst, ip proto, transport bytes)] for one named scenario."""
+    """[(src, dst, ip proto, transport bytes[, (TPID, VID, ...) tags])] for one scenario."""
     if name == "sctp-diameter":  # full opening: INIT, INIT-ACK, then DATA from the client
         return [(C, S, 132, sctp_init(40000, 3868, 0x11111111)),
                 (S, C, 132, sctp_init_ack(3868, 40000, 0x11111111, 0x22222222)),
@@ -218,15 +235,20 @@ def scenario(name):
     if name == "dccp-discard-midstream":  # only Data: no opening seen
         return [(C, S, 33, dccp(C, S, 40003, 9, DCCP_DATA, 7, payload=b"x" * 12)),
                 (C, S, 33, dccp(C, S, 40003, 9, DCCP_DATA, 8, payload=b"y" * 12))]
+    if name == "udp-vlan100":  # 802.1ad outer VLAN 100 + 802.1Q inner 7: UDP to 53 and back
+        return [(C, S, 17, _udp(50015, 53, b"ping-12345"), (0x88A8, 100, 0x8100, 7)),
+                (S, C, 17, _udp(53, 50015, b"pong"), (0x88A8, 100, 0x8100, 7))]
     raise SystemExit("peer: unknown scenario %r" % name)
 
 
 def inject(iface, srcmac, dstmac, name):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))
-    eth = bytes.fromhex(dstmac.replace(":", "")) + bytes.fromhex(srcmac.replace(":", "")) + b"\x08\x00"
-    for i, (src, dst, proto, l4) in enumerate(scenario(name)):
-        s.send(eth + _ipv4(src, dst, proto, l4, 0x1000 + i))
+    macs = bytes.fromhex(dstmac.replace(":", "")) + bytes.fromhex(srcmac.replace(":", ""))
+    for i, (src, dst, proto, l4, *tags) in enumerate(scenario(name)):
+        tag = tags[0] if tags else ()
+        vlan = b"".join(struct.pack("!HH", tag[j], tag[j + 1]) for j in range(0, len(tag), 2))
+        s.send(macs + vlan + b"\x08\x00" + _ipv4(src, dst, proto, l4, 0x1000 + i))
         time.sleep(0.02)
     s.close()
 
@@ -241,6 +263,8 @@ def main(argv):
         tcp_server(args[0], args[1:])
     elif cmd == "udp-client":
         udp_client(*args)
+    elif cmd == "udp-stream":
+        udp_stream(*args)
     elif cmd == "udp-spray":
         udp_spray(*args)
     elif cmd == "tcp-client":

@@ -576,7 +576,8 @@ pl_reg_sniff(const char *buf, size_t len)
     for (; i < len && buf[i] != '\n' && n < sizeof head - 1; i++)
         head[n++] = (char)tolower((unsigned char)buf[i]);
     head[n] = '\0';
-    if (strstr(head, "service name") != NULL && strstr(head, "port number") != NULL)
+    if (strstr(head, "service name") != NULL && strstr(head, "port number") != NULL &&
+        strchr(head, ',') != NULL)
         return PL_REG_FMT_CSV;
     return PL_REG_FMT_SERVICES;
 }

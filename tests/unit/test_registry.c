@@ -627,3 +627,19 @@ Test(registry_load, a_few_overlapping_full_ranges_still_load)
     cr_assert_eq(pl_registry_find_name(reg, "a", on_name, &c), 2 * 65536);
     pl_registry_free(reg);
 }
+
+/* The brief's excerpt of the registry page starts with the registry's title,
+ * which names "Service Name" and "Port Number" but is no CSV header. */
+Test(registry_load, title_line_naming_the_columns_is_not_a_csv_header)
+{
+    static const char data[] = "Service Name and Transport Protocol Port Number Registry\n"
+                               "| Service Name | Port Number | Transport Protocol |\n"
+                               "| opsec-ela | 18187 | udp |\n";
+    struct warns w = {0};
+    struct pl_err err = {.msg = ""};
+    int rc;
+    struct pl_registry *reg = load_n(data, sizeof data - 1, &rc, &w, &err);
+    cr_assert_eq(rc, -1);
+    cr_assert(strncmp(err.msg, "mem.csv: not a registry", 23) == 0, "%s", err.msg);
+    pl_registry_free(reg);
+}

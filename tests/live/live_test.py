@@ -688,6 +688,37 @@ class Suite:
         finally:
             pl.stop()
 
+    def c_drops_reported(self):
+        """A stopped reader and a small kernel buffer (-B): the kernel drops, and the summary
+        and SIGUSR1 say so; every packet is either counted or dropped."""
+        net = self.net
+        pl = self.pl("-i", net.if_c, "-F", "json", "-B", "128", "udp and port 9")
+        try:
+            pl.wait_started()
+            pl.signal(signal.SIGSTOP)
+            net.peer(net.ns_c, "udp-spray", C4, 20000, 3000, S4, 9)
+            pl.signal(signal.SIGCONT)
+            time.sleep(1.0)
+            n_err = len(pl.stderr_lines())
+            pl.signal(signal.SIGUSR1)
+            pl.wait_for(lambda: len(pl.stderr_lines()) > n_err, 3, "SIGUSR1 counters")
+            usr1 = pl.stderr_lines()[n_err]
+            rc = pl.stop()
+            check(rc == 0, "exit %r" % rc)
+            s = pl.summary()
+            check(s is not None, "no summary")
+            check(s["ps_drop"] > 0, "no kernel drops reported with a 128 KiB buffer: %s"
+                  % {k: s[k] for k in ("ps_recv", "ps_drop", "packets_total")})
+            check(s["packets_total"] + s["ps_drop"] == 3000 == s["ps_recv"],
+                  "packets %d + dropped %d != 3000 sent (ps_recv %d)"
+                  % (s["packets_total"], s["ps_drop"], s["ps_recv"]))
+            m = re.search(r"(\d+) dropped", usr1)
+            check(m and int(m.group(1)) == s["ps_drop"], "SIGUSR1 line %r vs ps_drop %d"
+                  % (usr1, s["ps_drop"]))
+        finally:
+            pl.signal(signal.SIGCONT)
+            pl.stop()
+
     # -- signals
     def c_sigint_shutdown_records(self):
         net = self.net
@@ -1146,6 +1177,7 @@ def main():
             ("QinQ VLAN tags (injected), IPv4/IPv6 fragments from the kernel", suite.c_vlan_and_fragments),
             ("--active-timeout ends a flow on time, continuation keeps its key", suite.c_active_timeout),
             ("--max-flows evicts the least recently seen while running", suite.c_max_flows),
+            ("kernel drops (-B, stopped reader) reported in summary and SIGUSR1", suite.c_drops_reported),
             ("SIGINT flushes live flows as shutdown records", suite.c_sigint_shutdown_records),
             ("SIGUSR1 prints counters to stderr without stopping", suite.c_sigusr1),
             ("-i any (Linux cooked) and SIGTERM", suite.c_sigterm_any),

@@ -61,8 +61,14 @@ struct pl_registry {
     bool loaded;
     pl_registry_warn_fn warn;
     void *warn_ctx;
-    struct port_item *ports; /* uthash head */
+    struct port_item *ports; /* uthash head: the (protocol, port) -> entry map */
     struct port_item *port_store;
+    /* The hot path's view of the same map (pl_registry_get, once per new
+     * flow): flat[proto << 16 | port] is 1 + an index into entry_tab, 0 when
+     * no row covers the port. 1 MB; a uthash miss walks a bucket chain. */
+    uint32_t *flat;
+    const struct pl_reg_entry **entry_tab;
+    size_t nentries;
     struct name_item *names; /* uthash head */
 };
 
@@ -117,6 +123,8 @@ pl_registry_free(struct pl_registry *reg)
         return;
     HASH_CLEAR(hh, reg->ports);
     free(reg->port_store);
+    free(reg->flat);
+    free(reg->entry_tab);
     struct name_item *ni, *tmp;
     HASH_ITER(hh, reg->names, ni, tmp)
     {
@@ -510,7 +518,9 @@ index_ports(struct pl_registry *reg, struct cover *cv)
     const struct pl_reg_entry *entry = NULL;
 
     reg->port_store = malloc((cv->used ? cv->used : 1) * sizeof *reg->port_store);
-    if (reg->port_store == NULL)
+    reg->flat = calloc((size_t)PL_PROTO_COUNT * PORT_SPACE, sizeof *reg->flat);
+    reg->entry_tab = malloc((cv->used ? cv->used : 1) * sizeof *reg->entry_tab);
+    if (reg->port_store == NULL || reg->flat == NULL || reg->entry_tab == NULL)
         return -1;
     for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
         for (uint32_t port = cv->span[p].lo; port <= cv->span[p].hi; port++) {
@@ -523,6 +533,7 @@ index_ports(struct pl_registry *reg, struct cover *cv)
             if (prev == NULL || n != prev_n || memcmp(prev, list, n * sizeof *list) != 0) {
                 if ((entry = make_entry(reg, list, n)) == NULL)
                     return -1;
+                reg->entry_tab[reg->nentries++] = entry;
                 prev = list;
                 prev_n = n;
             }
@@ -530,8 +541,13 @@ index_ports(struct pl_registry *reg, struct cover *cv)
             pi->key = (uint32_t)p << 16 | port;
             pi->entry = entry;
             HASH_ADD(hh, reg->ports, key, sizeof pi->key, pi);
+            reg->flat[pi->key] = (uint32_t)reg->nentries; /* entry_tab index + 1 */
         }
     }
+    const struct pl_reg_entry **tab =
+        realloc(reg->entry_tab, (reg->nentries ? reg->nentries : 1) * sizeof *reg->entry_tab);
+    if (tab != NULL) /* shrinking; on failure the larger table is still valid */
+        reg->entry_tab = tab;
     return 0;
 }
 
@@ -691,12 +707,19 @@ pl_registry_load(struct pl_registry *reg, const char *path, pl_registry_warn_fn 
 const struct pl_reg_entry *
 pl_registry_get(const struct pl_registry *reg, enum pl_proto proto, uint16_t port)
 {
-    struct port_item *pi;
-    uint32_t key;
-
-    if (reg == NULL || (unsigned)proto >= PL_PROTO_COUNT)
+    if (reg == NULL || reg->flat == NULL || (unsigned)proto >= PL_PROTO_COUNT)
         return NULL;
-    key = (uint32_t)proto << 16 | port;
+    uint32_t i = reg->flat[(uint32_t)proto << 16 | port];
+    return i != 0 ? reg->entry_tab[i - 1] : NULL;
+}
+
+/* The same answer from the uthash map (name look-ups, which are not hot). */
+static const struct pl_reg_entry *
+map_get(const struct pl_registry *reg, enum pl_proto proto, uint16_t port)
+{
+    struct port_item *pi;
+    uint32_t key = (uint32_t)proto << 16 | port;
+
     HASH_FIND(hh, reg->ports, &key, sizeof key, pi);
     return pi != NULL ? pi->entry : NULL;
 }
@@ -760,7 +783,7 @@ pl_registry_find_name(const struct pl_registry *reg, const char *name, pl_regist
             if (!(bits[bit / 64] & (uint64_t)1 << (bit % 64)))
                 continue;
             fn(ctx, shown, (enum pl_proto)p, (int32_t)port,
-               pl_registry_get(reg, (enum pl_proto)p, (uint16_t)port));
+               map_get(reg, (enum pl_proto)p, (uint16_t)port));
             calls++;
         }
     }

@@ -32,6 +32,25 @@ rss_kb(void)
     return kb;
 }
 
+/* pl_registry_get over every (protocol, port), a few times: ns per call. */
+static void
+lookups(const struct pl_registry *reg)
+{
+    const int rounds = 10;
+    size_t hits = 0;
+    double t0 = now_ms();
+    for (int r = 0; r < rounds; r++) {
+        for (int p = 0; p < PL_PROTO_COUNT; p++) {
+            for (uint32_t port = 0; port <= UINT16_MAX; port++)
+                hits += pl_registry_get(reg, (enum pl_proto)p, (uint16_t)port) != NULL;
+        }
+    }
+    double ms = now_ms() - t0;
+    double calls = (double)rounds * PL_PROTO_COUNT * 65536.0;
+    printf("pl_registry_get: %.1f ns per call (%zu of %.0f covered)\n", ms * 1e6 / calls,
+           hits / (size_t)rounds, calls / rounds);
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -71,9 +90,11 @@ main(int argc, char **argv)
             heap_peak = heap;
         if (i == 0)
             rss_growth = rss_kb() - rss_before;
-        if (i == n - 1)
+        if (i == n - 1) {
             printf("rows %llu, bad rows %llu\n", (unsigned long long)pl_registry_rows(reg),
                    (unsigned long long)pl_registry_bad_rows(reg));
+            lookups(reg);
+        }
         pl_registry_free(reg);
     }
     qsort(ms, (size_t)n, sizeof *ms, cmp_double);

@@ -187,6 +187,7 @@ Test(registry_shared, csv_and_xml_editions_agree_except_changed_assignments)
 }
 
 struct seen {
+    const struct pl_registry *reg;
     size_t n;
     bool tcp_443, udp_443;
 };
@@ -198,6 +199,9 @@ on_https(void *ctx, const char *name, enum pl_proto proto, int32_t port,
     struct seen *s = ctx;
     cr_assert_str_eq(name, "https");
     s->n++;
+    if (port >= 0) /* the name map and pl_registry_get's flat index agree */
+        cr_assert_eq(e, pl_registry_get(s->reg, proto, (uint16_t)port), "%d/%s", (int)port,
+                     pl_proto_name(proto));
     if (port == 443 && proto == PL_PROTO_TCP)
         s->tcp_443 = e != NULL && strcmp(e->service, "https") == 0;
     if (port == 443 && proto == PL_PROTO_UDP)
@@ -207,7 +211,7 @@ on_https(void *ctx, const char *name, enum pl_proto proto, int32_t port,
 Test(registry_shared, name_lookup_finds_https_on_443)
 {
     struct pl_registry *reg = load_or_skip(CSV_PATH);
-    struct seen s = {0};
+    struct seen s = {.reg = reg};
     size_t n = pl_registry_find_name(reg, "HTTPS", on_https, &s);
     cr_assert_eq(n, s.n);
     cr_assert_geq(n, 3); /* 443/tcp, 443/udp, 443/sctp */

@@ -2,6 +2,7 @@
 # and the flow-table benchmark tool (not a test).
 pl_unit_test(flow_key LIBS pl_flow SOURCES unit/test_flow_key.c)
 pl_unit_test(flow_table LIBS pl_flow SOURCES unit/test_flow_table.c)
+pl_unit_test(flow_model LIBS pl_flow SOURCES unit/test_flow_model.c)
 pl_unit_test(frag LIBS pl_flow SOURCES unit/test_frag.c)
 pl_unit_test(label LIBS pl_label SOURCES unit/test_label.c)
 

@@ -66,7 +66,9 @@ udp(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint64_t ts_off_
 #define C IP(10, 0, 0, 3)
 
 /* Collects emitted records in order. */
+#ifndef COLLECT_MAX
 #define COLLECT_MAX 64
+#endif
 struct collect {
     struct pl_flow flows[COLLECT_MAX]; /* the first COLLECT_MAX records */
     size_t n;                          /* records emitted */

@@ -37,6 +37,9 @@ options:
                     <repo>/../shared/registry/service-names-port-numbers.csv if present)
   --no-peers        do not time tshark / nfpcapd / softflowd / argus even if installed
   --peer-runs N     runs per peer tool (default: 1; they take minutes)
+  --instructions    also count instructions per packet under callgrind (stable where wall
+                    time is noisy) on reduced workloads: 500,000 packets, a tenth of the
+                    concurrent flows; takes a few minutes
   --keep-going      do not stop at the first count mismatch
   -h, --help        this text
 EOF
@@ -57,6 +60,7 @@ PEER_RUNS=1
 PORTLABEL='' GEN='' FLOOR=''
 REGISTRY=${PORTLABEL_REGISTRY:-}
 KEEP_GOING=0
+INSTR=0
 
 need() { [ "$1" -ge 2 ] || { echo "bench: $2 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
@@ -79,6 +83,7 @@ while [ $# -gt 0 ]; do
     --no-peers) PEERS=0 ;;
     --peer-runs) PEER_RUNS=$2; shift ;;
     --keep-going) KEEP_GOING=1 ;;
+    --instructions) INSTR=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -117,6 +122,15 @@ if [ -z "$GEN" ] || [ -z "$FLOOR" ]; then
                 || die "cannot compile $src"
         fi
     done
+    # the registry helper's load-time tool, from the libraries just built (best effort)
+    if [ -f "$BUILD_DIR/src/libpl_label.a" ] && [ -f "$REPO/tests/tools/bench_registry.c" ]; then
+        # shellcheck disable=SC2046 # pkg-config prints a word list
+        "${CC:-cc}" -std=c11 -D_DEFAULT_SOURCE -O2 -I"$REPO/include" -I"$REPO/src" \
+            -o "$BUILD_DIR/bench-tools/bench_registry" "$REPO/tests/tools/bench_registry.c" \
+            "$BUILD_DIR/src/libpl_label.a" "$BUILD_DIR/src/libpl_util.a" \
+            $(pkg-config --libs expat 2>/dev/null || echo -lexpat) 2>/dev/null \
+            || rm -f "$BUILD_DIR/bench-tools/bench_registry"
+    fi
     : "${GEN:=$BUILD_DIR/bench-tools/gen_workload}"
     : "${FLOOR:=$BUILD_DIR/bench-tools/pcap_floor}"
 fi
@@ -156,15 +170,16 @@ timed() {
 
 SRC_TAG=$( (sha1sum "$REPO/tests/tools/gen_workload.c" 2>/dev/null || echo x) | cut -c1-8)
 
-# gen_workload NAME: sets FILE and TRUTH, generating them unless present
+# generate NAME [PACKETS FLOWS]: sets FILE and TRUTH, generating them unless present
 generate() {
-    local name=$1 flows seed extra
+    local name=$1 packets=${2:-$PACKETS} flows seed extra
     case $name in
     w1) flows=$W1_FLOWS; seed=1; extra= ;;
     w2) flows=1000000; seed=2; extra=--small ;;
     *) die "unknown workload: $name" ;;
     esac
-    FILE=$WORK/$name-n$PACKETS-f$flows-s$seed-$SRC_TAG.pcap
+    flows=${3:-$flows}
+    FILE=$WORK/$name-n$packets-f$flows-s$seed-$SRC_TAG.pcap
     TRUTH=${FILE%.pcap}.truth.json
     if [ -s "$FILE" ] && [ -s "$TRUTH" ]; then
         echo "== $name: reusing $FILE"
@@ -174,7 +189,7 @@ generate() {
     rm -f "$FILE" "$TRUTH"
     local t0 t1
     t0=$(now_ns)
-    "$GEN" --packets "$PACKETS" --flows "$flows" --seed "$seed" $extra \
+    "$GEN" --packets "$packets" --flows "$flows" --seed "$seed" $extra \
         -o "$FILE.tmp" --truth "$TRUTH.tmp" || die "gen_workload failed"
     t1=$(now_ns)
     mv "$FILE.tmp" "$FILE" || die "cannot rename into $WORK"
@@ -357,6 +372,37 @@ for name in ${WORKLOADS//,/ }; do
     } | tee -a "$REPORT"
 done
 
+# ---- instruction counts -------------------------------------------------------------------
+# instr CMD...: instructions the command executes (callgrind's total)
+instr() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
+        | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
+}
+
+if [ "$INSTR" = 1 ]; then
+    command -v valgrind >/dev/null || die "--instructions needs valgrind"
+    for name in ${WORKLOADS//,/ }; do
+        case $name in w1) f=$((W1_FLOWS / 10)) ;; *) f=100000 ;; esac
+        n=500000
+        generate "$name" "$n" "$f"
+        PL_ARGS=()
+        [ -z "$REGISTRY" ] || PL_ARGS+=(-R "$REGISTRY")
+        fi_n=$(instr "$FLOOR" "$FILE")
+        pl_n=$(instr "$PORTLABEL" -r "$FILE" -F json -o /dev/null "${PL_ARGS[@]}")
+        reg_n=0
+        [ -z "$REGISTRY" ] || reg_n=$(instr "$PORTLABEL" lookup -R "$REGISTRY" 80/tcp)
+        flows_n=$(json_num "$(cat "$TRUTH")" flows_total)
+        awk -v w="$name" -v n="$n" -v f="$f" -v fl="$flows_n" -v a="$fi_n" -v b="$pl_n" \
+            -v r="$reg_n" 'BEGIN {
+            printf "\n%s instructions (callgrind; %d packets, %d concurrent, %d flows):\n",
+                toupper(w), n, f, fl
+            printf "  pcap_floor %10.0f per packet\n", a / n
+            printf "  portlabel  %10.0f per packet (%.0f without the registry load), ratio %.2fx\n",
+                b / n, (b - r) / n, b / a
+            printf "  registry load + lookup: %.1f M instructions\n", r / 1e6 }' | tee -a "$REPORT"
+    done
+fi
+
 # ---- registry load time ------------------------------------------------------------------
 {
     echo
@@ -372,11 +418,13 @@ done
                 "$(basename "$REGISTRY")" \
                 "$(cut -d' ' -f1 "$WORK/lookup.times" | median | awk '{print $1*1000}')"
         fi
-        BR=$(dirname "$PORTLABEL")/tests/bench_registry
-        if [ -x "$BR" ]; then
-            echo "registry: $BR $REGISTRY"
-            "$BR" "$REGISTRY" 2>&1 | sed 's/^/  /'
-        fi
+        for BR in "$BUILD_DIR/bench-tools/bench_registry" "$BUILD_DIR/tests/bench_registry"; do
+            if [ -x "$BR" ]; then
+                echo "registry: $(basename "$BR") $(basename "$REGISTRY") 20"
+                "$BR" "$REGISTRY" 20 2>&1 | sed 's/^/  /'
+                break
+            fi
+        done
     fi
 } | tee -a "$REPORT"
 echo

@@ -998,6 +998,40 @@ class Suite:
         finally:
             pl.stop()
 
+    def promiscuity(self):
+        r = run(["ip", "-d", "-n", self.net.ns_c, "link", "show", "dev", self.net.if_c])
+        m = re.search(r"promiscuity (\d+)", r.stdout)
+        return int(m.group(1)) if m else None
+
+    def c_promisc_and_snaplen(self):
+        net = self.net
+        for args, want in (([], 1), (["-p"], 0)):
+            pl = self.pl("-i", net.if_c, "-F", "json", *args, "udp and port 9")
+            try:
+                pl.wait_started()
+                got = self.promiscuity()
+                check(got == want, "portlabel %s: interface promiscuity %r, want %d"
+                      % (" ".join(args) or "(no -p)", got, want))
+            finally:
+                pl.stop()
+        check(self.promiscuity() == 0, "promiscuous mode left on after exit")
+        # -s 30 cuts the IPv4 header (14 + 20 bytes): every packet counts as truncated. No
+        # filter: libpcap (tcpdump too) drops packets whose filter reads past the snaplen.
+        pl = self.pl("-i", net.if_c, "-F", "json", "-s", "30")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-spray", C4, 54000, 3, S4, 9)
+            time.sleep(0.3)
+            rc = pl.stop()
+            check(rc == 0, "exit %r" % rc)
+            s = pl.summary()
+            check(s and s.get("truncated") >= 3 and s.get("packets_total") == s.get("truncated") + s.get("non_ip")
+                  and pl.flows() == [], "-s 30: summary %s, flows %s"
+                  % (s and {k: s.get(k) for k in ("packets_total", "truncated")},
+                     describe(pl.flows())))
+        finally:
+            pl.stop()
+
     def c_csv_file_streaming(self):
         net = self.net
         out = os.path.join(tempfile.mkdtemp(prefix="pl-live-"), "flows.csv")
@@ -1190,6 +1224,7 @@ def main():
             ("missing interface: one error line, exit 1", suite.c_missing_iface),
             ("no permission to capture: one error line, exit 1", suite.c_no_permission),
             ("BPF filter excludes other traffic (-s 128 -p -B 2048)", suite.c_filter),
+            ("promiscuous mode unless -p; -s SNAPLEN cuts headers (truncated)", suite.c_promisc_and_snaplen),
             ("CSV to a file (-o) is streamed as flows end", suite.c_csv_file_streaming),
             ("-D lists the veth", suite.c_list_interfaces),
             ("status line on a terminal only, text mode only", suite.c_status_line_tty),

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "portlabel/registry.h"
 
@@ -580,8 +581,11 @@ Test(registry_discover, cli_path_then_environment)
     cr_assert_eq(pl_registry_discover(NULL, out, sizeof out, &err), 0);
     cr_assert_str_eq(out, "/from/env.csv");
     unsetenv("PORTLABEL_REGISTRY");
-    cr_assert_eq(pl_registry_discover(NULL, out, sizeof out, &err), 0);
-    cr_assert_str_neq(out, "/from/env.csv");
+    out[0] = '\0';
+    if (pl_registry_discover(NULL, out, sizeof out, &err) == 0) /* whatever this host has */
+        cr_assert(access(out, R_OK) == 0, "%s", out);
+    else
+        cr_assert(strstr(err.msg, "no registry found") == err.msg, "%s", err.msg);
     cr_assert_eq(pl_registry_discover("/x/too-long-for-the-buffer.csv", out, 8, &err), -1);
 }
 

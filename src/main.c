@@ -566,8 +566,10 @@ drop_privileges(const struct passwd *pw)
     return 0;
 }
 
+/* live: a SIGALRM tick every PL_TICK_US, the first after first_tick_us (so that a tick
+ * falls on the --duration deadline) */
 static void
-install_signals(bool live)
+install_signals(bool live, uint64_t first_tick_us)
 {
     struct sigaction sa;
 
@@ -583,7 +585,11 @@ install_signals(bool live)
     sa.sa_flags = SA_RESTART;
     sigaction(SIGUSR1, &sa, NULL);
     if (live) {
-        struct itimerval it = {{1, 0}, {1, 0}};
+        struct itimerval it = {
+            .it_interval = {.tv_sec = PL_TICK_US / 1000000u, .tv_usec = PL_TICK_US % 1000000u},
+            .it_value = {.tv_sec = (time_t)(first_tick_us / 1000000u),
+                         .tv_usec = (suseconds_t)(first_tick_us % 1000000u)},
+        };
         sa.sa_handler = on_alarm;
         sigaction(SIGALRM, &sa, NULL);
         setitimer(ITIMER_REAL, &it, NULL);
@@ -669,10 +675,13 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture *first
             fprintf(stderr, "portlabel: warning: running as root; use -Z USER to drop "
                             "privileges once the capture is open\n");
         r.status_line = o->format == PL_FMT_TEXT && isatty(STDERR_FILENO);
-        if (o->duration_s > 0)
-            r.deadline_us = clock_us() + (uint64_t)(o->duration_s * 1e6);
+        uint64_t duration_us = (uint64_t)(o->duration_s * 1e6 + 0.5);
+        if (duration_us > 0)
+            r.deadline_us = clock_us() + duration_us;
         g_cap = r.cap;
-        install_signals(true);
+        /* --duration 2.5 stops at 2.5 s, not at the next whole-second tick */
+        install_signals(true, duration_us % PL_TICK_US != 0 ? duration_us % PL_TICK_US
+                                                            : PL_TICK_US);
         int st = pl_capture_run(r.cap, on_frame, on_badrec, on_idle, &r, &err);
         g_cap = NULL;
         if (r.status_line)
@@ -682,7 +691,7 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture *first
             rc = PL_EXIT_FAIL;
         }
     } else {
-        install_signals(false);
+        install_signals(false, 0);
         for (size_t i = 0; i < o->nfiles && !g_stop && !r.stop_by_limit; i++) {
             const char *name = strcmp(o->files[i], "-") == 0 ? "standard input" : o->files[i];
             if (r.cap == NULL && pl_capture_open_file(&r.cap, o->files[i], &err) != 0) {

@@ -122,11 +122,13 @@ void pl_flow_table_advance(struct pl_flow_table *ft, uint64_t now_us);
 bool pl_flow_table_packet(struct pl_flow_table *ft, const struct pl_pkt *pkt);
 
 /* Optional hints for callers that decode a few packets ahead of counting them. They change
- * nothing observable. Call _bucket for a packet some 8-16 packets before it is counted, and
- * _flow for it about half-way (its bucket is then cached): the two memory loads of a look-up
- * then overlap with other packets' work instead of stalling one after the other. */
+ * nothing observable and allocate nothing. For a packet counted in k packets' time, call
+ * _bucket at k = 12 or so, _flow at k = 8 (its bucket is then cached) and _links at k = 4
+ * (its flow is then cached): the dependent memory loads of a look-up (bucket, flow, the flow's
+ * neighbours in the LRU order) then overlap with other packets' work. */
 void pl_flow_table_prefetch_bucket(const struct pl_flow_table *ft, const struct pl_pkt *pkt);
 void pl_flow_table_prefetch_flow(const struct pl_flow_table *ft, const struct pl_pkt *pkt);
+void pl_flow_table_prefetch_links(const struct pl_flow_table *ft, const struct pl_pkt *pkt);
 
 /* End every live flow (end of input or shutdown), in order of first packet;
  * a flow whose TCP close was seen ends as `closed`, the others as `why`. */

@@ -865,6 +865,24 @@ pl_flow_table_prefetch_flow(const struct pl_flow_table *ft, const struct pl_pkt 
     }
 }
 
+void
+pl_flow_table_prefetch_links(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+{
+    struct pl_flow_key key;
+    const struct flow_node *n;
+    unsigned hashv;
+
+    if (ft->head == NULL || pkt->frag == PL_FRAG_LATER)
+        return;
+    (void)pl_flow_key_make(&key, pkt);
+    HASH_VALUE(&key, sizeof key, hashv);
+    HASH_FIND_BYHASHVALUE(hh, ft->head, &key, sizeof key, hashv, n); /* cached by now */
+    if (n != NULL && n->state == NODE_LIVE && lk(ft, HEAD_TIMERS, LRU)->prev != idx(ft, n)) {
+        __builtin_prefetch(N(ft, n->lru.prev), 1); /* the lru move writes both neighbours */
+        __builtin_prefetch(N(ft, n->lru.next), 1);
+    }
+}
+
 /* --- life cycle --------------------------------------------------------------------------- */
 
 struct pl_flow_table *

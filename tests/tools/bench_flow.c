@@ -1,8 +1,8 @@
 /* tests/tools/bench_flow.c — flow-table micro-benchmark (SPEC §4): insert N flows, then count
  * M packets spread at random over them, all in memory; reports ns per packet and resident
  * memory per live flow (VmRSS before and after). A tool, not a test.
- *   bench_flow [--flows N] [--packets M] [--seed S] [--prefetch 0|1]
- * (defaults 1,000,000 / 5,000,000 / prefetch hints on: phase 2 decodes 16 packets ahead). */
+ *   bench_flow [--flows N] [--packets M] [--seed S] [--prefetch 0|1|2]
+ * (defaults 1,000,000 / 5,000,000 / all prefetch hints: phase 2 makes packets 16 ahead). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +83,7 @@ main(int argc, char **argv)
 {
     uint32_t flows = 1000000;
     uint64_t packets = 5000000, seed = 0x9e3779b97f4a7c15ull;
-    bool prefetch = true;
+    int prefetch = 2; /* 0 none, 1 bucket+flow, 2 also links */
 
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--flows") == 0)
@@ -91,7 +91,7 @@ main(int argc, char **argv)
         else if (strcmp(argv[i], "--packets") == 0)
             packets = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--prefetch") == 0)
-            prefetch = strcmp(argv[i + 1], "0") != 0;
+            prefetch = (int)strtol(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--seed") == 0)
             seed = strtoull(argv[i + 1], NULL, 10) | 1u;
     }
@@ -144,10 +144,13 @@ main(int argc, char **argv)
             uint64_t r = xorshift64(&rng);
             *slot = p;
             make_pkt(slot, (uint32_t)(r % flows), (r >> 40) & 1u, ts++);
-            if (prefetch) {
-                pl_flow_table_prefetch_bucket(ft, slot);
-                if (k >= flows + AHEAD / 2)
-                    pl_flow_table_prefetch_flow(ft, &ring[(k - AHEAD / 2) % AHEAD]);
+            if (prefetch) { /* hints 12, 8 and 4 packets before counting */
+                if (k >= flows + 4)
+                    pl_flow_table_prefetch_bucket(ft, &ring[(k - 4) % AHEAD]);
+                if (k >= flows + 8)
+                    pl_flow_table_prefetch_flow(ft, &ring[(k - 8) % AHEAD]);
+                if (k >= flows + 12 && prefetch > 1)
+                    pl_flow_table_prefetch_links(ft, &ring[(k - 12) % AHEAD]);
             }
         }
     }

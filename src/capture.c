@@ -52,6 +52,7 @@ pl_capture_map_dlt(int dlt)
     case DLT_LOOP:
         return PL_LINK_LOOP;
     case DLT_PPP:
+    case DLT_PPP_SERIAL: /* PPP in HDLC-like framing (RFC 1662): address/control, protocol */
         return PL_LINK_PPP;
     default:
         return PL_LINK_UNSUPPORTED;

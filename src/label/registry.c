@@ -174,9 +174,17 @@ pl_reg_count_row(struct pl_registry *reg)
 void
 pl_reg_bad_row(struct pl_registry *reg, unsigned long line, const char *why)
 {
+    char one_line[128];
+    size_t i = 0;
+
     reg->rows_bad++;
-    if (reg->warn != NULL)
-        reg->warn(reg->warn_ctx, reg->path, line, why);
+    if (reg->warn == NULL)
+        return;
+    /* why may quote the bad field: keep the warning on one line */
+    for (; why[i] != '\0' && i < sizeof one_line - 1; i++)
+        one_line[i] = (unsigned char)why[i] < 0x20 ? ' ' : why[i];
+    one_line[i] = '\0';
+    reg->warn(reg->warn_ctx, reg->path, line, one_line);
 }
 
 const char *

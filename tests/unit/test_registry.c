@@ -206,25 +206,26 @@ Test(registry_csv, field_of_100_kb_is_kept_whole)
 Test(registry_csv, bad_rows_are_skipped_counted_and_reported_with_their_line)
 {
     struct warns w = {0};
-    struct pl_registry *reg = load_ok(HDR "ok,1,tcp,One,,,,,,,,\r\n"         /* line 2 */
-                                          "short,2,tcp\r\n"                  /* 3: field count */
-                                          "multi,3,tcp,\"a\nb\",,,,,,,,\r\n" /* 4-5: fine */
-                                          "proto,4,icmp,Four,,,,,,,,\r\n"    /* 6: protocol */
-                                          "port,70000,tcp,Big,,,,,,,,\r\n"   /* 7: port */
-                                          "range,9-5,udp,Back,,,,,,,,\r\n"   /* 8: range */
-                                          "junk,x1,udp,Junk,,,,,,,,\r\n"     /* 9: port */
-                                          "quote,10,tcp,\"a\"b,,,,,,,,\r\n"  /* 10: after quote */
+    struct pl_registry *reg = load_ok(HDR "ok,1,tcp,One,,,,,,,,\r\n"          /* line 2 */
+                                          "short,2,tcp\r\n"                   /* 3: field count */
+                                          "multi,3,tcp,\"a\nb\",,,,,,,,\r\n"  /* 4-5: fine */
+                                          "proto,4,icmp,Four,,,,,,,,\r\n"     /* 6: protocol */
+                                          "port,70000,tcp,Big,,,,,,,,\r\n"    /* 7: port */
+                                          "range,9-5,udp,Back,,,,,,,,\r\n"    /* 8: range */
+                                          "junk,\"x\n\",udp,Junk,,,,,,,,\r\n" /* 9-10: port */
+                                          "quote,10,tcp,\"a\"b,,,,,,,,\r\n"   /* 11: after quote */
                                           "last,11,udp,\"Last\" ,,,,,,,,\r\n",
                                       &w);
     cr_assert_eq(pl_registry_rows(reg), 3);
     cr_assert_eq(pl_registry_bad_rows(reg), 6);
     cr_assert_eq(w.n, 6);
-    static const unsigned long lines[] = {3, 6, 7, 8, 9, 10};
+    static const unsigned long lines[] = {3, 6, 7, 8, 9, 11};
     for (unsigned i = 0; i < 6; i++)
         cr_assert_eq(w.line[i], lines[i], "warning %u: line %lu (%s)", i, w.line[i], w.why[i]);
     cr_assert_str_eq(w.why[0], "expected 12 fields, found 3");
     cr_assert_str_eq(w.why[1], "unknown transport protocol \"icmp\"");
     cr_assert_str_eq(w.why[2], "bad port number \"70000\"");
+    cr_assert_str_eq(w.why[4], "bad port number \"x \""); /* one line, whatever the field */
     cr_assert_str_eq(get(reg, PL_PROTO_UDP, 11)->service, "last");
     cr_assert_str_eq(get(reg, PL_PROTO_TCP, 3)->description, "a\nb");
     pl_registry_free(reg);
@@ -621,7 +622,8 @@ Test(registry_load, overlapping_ranges_beyond_the_cap_are_an_error)
 Test(registry_load, a_few_overlapping_full_ranges_still_load)
 {
     struct warns w = {0};
-    struct pl_registry *reg = load_ok(HDR "a,0-65535,,A,,,,,,,,\r\nb,0-65535,tcp,B,,,,,,,,\r\n", &w);
+    struct pl_registry *reg =
+        load_ok(HDR "a,0-65535,,A,,,,,,,,\r\nb,0-65535,tcp,B,,,,,,,,\r\n", &w);
     const struct pl_reg_entry *e = get(reg, PL_PROTO_TCP, 65535);
     cr_assert_str_eq(e->service, "a");
     cr_assert_eq(e->alias_count, 1);

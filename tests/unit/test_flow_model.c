@@ -282,6 +282,11 @@ run_seed(uint64_t seed, uint32_t max_flows, bool backwards, unsigned ports)
         if (p.l4_proto == PL_IPPROTO_UDP)
             p.tcp_flags = 0;
         m_packet(m, &p);
+        if (r % 3 == 0) { /* hints must change nothing */
+            pl_flow_table_prefetch_bucket(ft, &p);
+            pl_flow_table_prefetch_flow(ft, &p);
+            pl_flow_table_prefetch_links(ft, &p);
+        }
         pl_flow_table_advance(ft, p.ts_us);
         cr_assert(pl_flow_table_packet(ft, &p));
         if ((r >> 50) % 97 == 0) { /* a clock tick far ahead now and then */

@@ -650,3 +650,101 @@ Test(flow_table, end_reason_names)
     cr_assert_str_eq(pl_end_reason_name(PL_END_EOF), "eof");
     cr_assert_str_eq(pl_end_reason_name(PL_END_SHUTDOWN), "shutdown");
 }
+
+Test(flow_table, prefetch_hints_are_safe_on_an_empty_table)
+{
+    struct collect c;
+    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_pkt p = udp(A, 5000, B, 53, 0);
+    pl_flow_table_prefetch_bucket(ft, &p);
+    pl_flow_table_prefetch_flow(ft, &p);
+    pl_flow_table_prefetch_links(ft, &p);
+    feed(ft, p);
+    struct pl_pkt q = udp(A, 5001, B, 53, 1); /* a key not in the table */
+    pl_flow_table_prefetch_bucket(ft, &q);
+    pl_flow_table_prefetch_flow(ft, &q);
+    pl_flow_table_prefetch_links(ft, &q);
+    pl_flow_table_prefetch_links(ft, &p); /* the newest flow: nothing to move */
+    cr_assert_eq(c.n, 0);
+    pl_flow_table_free(ft);
+}
+
+Test(flow_table, transport_outside_the_four_is_not_counted)
+{
+    struct collect c;
+    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_pkt p = mkpkt(47 /* GRE */, A, 0, B, 0, 0);
+    cr_assert_not(feed(ft, p));
+    struct pl_flow_stats st;
+    pl_flow_table_stats(ft, &st);
+    cr_assert_eq(st.packets_in_flows, 0);
+    cr_assert_eq(st.fragment_unattributed, 0);
+    cr_assert_eq(st.live, 0);
+    pl_flow_table_free(ft);
+}
+
+Test(flow_table, dormant_keys_beyond_the_pool_are_forgotten_oldest_first)
+{
+    /* max_flows 1: room for one live flow and two keys in all. */
+    struct collect c;
+    struct pl_flow_cfg cfg = cfg_default();
+    cfg.max_flows = 1;
+    cfg.active_us = 10 * SEC;
+    struct pl_flow_table *ft = mk(&c, cfg);
+    feed(ft, tcp(B, 40000, A, 8080, PL_TCP_SYN, 0));
+    pl_flow_table_advance(ft, T0 + 10 * SEC); /* key 1 dormant */
+    feed(ft, tcp(B, 40001, A, 8080, PL_TCP_SYN, 11 * SEC));
+    pl_flow_table_advance(ft, T0 + 21 * SEC); /* key 2 dormant: two dormant keys, pool full */
+    cr_assert_eq(c.n, 2);
+    feed(ft, udp(A, 1, B, 2, 22 * SEC)); /* needs a node: key 1 is forgotten */
+    feed(ft, tcp(A, 8080, B, 40001, PL_TCP_ACK, 23 * SEC)); /* key 2 continues (evicts udp) */
+    feed(ft, tcp(A, 8080, B, 40000, PL_TCP_ACK, 24 * SEC)); /* key 1 starts afresh */
+    pl_flow_table_finish(ft, PL_END_EOF);
+    cr_assert_eq(c.n, 5);
+    cr_assert_eq(c.flows[2].end_reason, PL_END_EVICTED);
+    cr_assert_eq(c.flows[3].end_reason, PL_END_EVICTED);
+    assert_src(&c.flows[3], B, 40001);
+    cr_assert_eq(c.flows[3].label.basis, PL_BASIS_HANDSHAKE);
+    assert_src(&c.flows[4], A, 8080);
+    cr_assert_eq(c.flows[4].label.basis, PL_BASIS_PORT_ORDER);
+    pl_flow_table_free(ft);
+}
+
+Test(flow_table, syn_on_a_dormant_closing_key_starts_afresh)
+{
+    struct collect c;
+    struct pl_flow_cfg cfg = cfg_default();
+    cfg.active_us = 10 * SEC;
+    struct pl_flow_table *ft = mk(&c, cfg);
+    feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN, 0));
+    feed(ft, tcp(A, 80, B, 40000, PL_TCP_RST, 9 * SEC)); /* close due at 19 s */
+    pl_flow_table_advance(ft, T0 + 10 * SEC); /* active; the key keeps its close */
+    cr_assert_eq(c.n, 1);
+    feed(ft, tcp(A, 80, B, 40000, PL_TCP_SYN, 12 * SEC)); /* the old responder opens */
+    pl_flow_table_advance(ft, T0 + 21 * SEC);
+    cr_assert_eq(c.n, 1, "the new flow has no close");
+    pl_flow_table_finish(ft, PL_END_EOF);
+    cr_assert_eq(c.n, 2);
+    assert_src(&c.flows[1], A, 80);
+    cr_assert_eq(c.flows[1].end_reason, PL_END_EOF);
+    cr_assert_eq(c.flows[1].label.service_port, 40000);
+    pl_flow_table_free(ft);
+}
+
+Test(flow_table, dormant_closing_key_after_the_linger_starts_midstream)
+{
+    struct collect c;
+    struct pl_flow_cfg cfg = cfg_default();
+    cfg.active_us = 5 * SEC;
+    struct pl_flow_table *ft = mk(&c, cfg);
+    feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN, 0));
+    feed(ft, tcp(A, 80, B, 40000, PL_TCP_RST, 1 * SEC));
+    pl_flow_table_advance(ft, T0 + 5 * SEC);
+    feed(ft, tcp(A, 80, B, 40000, PL_TCP_ACK, 11 * SEC)); /* 10 s after the RST */
+    pl_flow_table_finish(ft, PL_END_EOF);
+    cr_assert_eq(c.n, 2);
+    assert_src(&c.flows[1], A, 80);
+    cr_assert_eq(c.flows[1].end_reason, PL_END_EOF, "no close carried over");
+    cr_assert_eq(c.flows[1].label.basis, PL_BASIS_PORT_ORDER);
+    pl_flow_table_free(ft);
+}

@@ -39,17 +39,17 @@ const char *pl_end_reason_name(enum pl_end_reason why); /* "idle", "active", ...
 /* One flow record as output sees it. */
 struct pl_flow {
     struct pl_flow_key key;
-    uint64_t first_ts_us;   /* first packet of this record */
-    uint64_t last_ts_us;    /* largest packet timestamp seen */
-    uint64_t pkts_fwd;      /* initiator -> responder */
-    uint64_t pkts_rev;      /* responder -> initiator */
-    uint64_t bytes_fwd;     /* IP-layer bytes, initiator -> responder */
+    uint64_t first_ts_us; /* first packet of this record */
+    uint64_t last_ts_us;  /* largest packet timestamp seen */
+    uint64_t pkts_fwd;    /* initiator -> responder */
+    uint64_t pkts_rev;    /* responder -> initiator */
+    uint64_t bytes_fwd;   /* IP-layer bytes, initiator -> responder */
     uint64_t bytes_rev;
-    struct pl_label label;  /* fixed when the flow (or the record it continues) was created */
-    uint8_t tcp_flags_fwd;  /* OR of PL_TCP_* seen initiator -> responder */
+    struct pl_label label; /* fixed when the flow (or the record it continues) was created */
+    uint8_t tcp_flags_fwd; /* OR of PL_TCP_* seen initiator -> responder */
     uint8_t tcp_flags_rev;
-    bool init_is_hi;        /* the initiator is the key's hi endpoint */
-    uint8_t end_reason;     /* enum pl_end_reason; set when the flow is emitted */
+    bool init_is_hi;    /* the initiator is the key's hi endpoint */
+    uint8_t end_reason; /* enum pl_end_reason; set when the flow is emitted */
 };
 
 static inline const uint8_t *
@@ -78,16 +78,16 @@ pl_flow_dport(const struct pl_flow *f)
 typedef void (*pl_flow_emit_fn)(void *ctx, const struct pl_flow *flow);
 
 struct pl_flow_cfg {
-    uint64_t idle_us;    /* --idle-timeout, microseconds (default 300 s) */
-    uint64_t active_us;  /* --active-timeout, microseconds (default 1800 s) */
-    uint32_t max_flows;  /* --max-flows (default 1,000,000); > 0 */
-    uint32_t max_frags;  /* fragment-tracking entries (default 65,536); > 0 */
+    uint64_t idle_us;   /* --idle-timeout, microseconds (default 300 s) */
+    uint64_t active_us; /* --active-timeout, microseconds (default 1800 s) */
+    uint32_t max_flows; /* --max-flows (default 1,000,000); > 0 */
+    uint32_t max_frags; /* fragment-tracking entries (default 65,536); > 0 */
 };
 #define PL_FLOW_IDLE_DEFAULT_US (300ull * 1000000u)
 #define PL_FLOW_ACTIVE_DEFAULT_US (1800ull * 1000000u)
 #define PL_FLOW_MAX_DEFAULT 1000000u
 #define PL_FRAG_MAX_DEFAULT 65536u
-#define PL_FLOW_CLOSE_LINGER_US (10ull * 1000000u) /* SPEC §4: closed 10 s after RST / FIN both ways */
+#define PL_FLOW_CLOSE_LINGER_US (10ull * 1000000u) /* SPEC §4: closed 10 s after RST/FINs */
 #define PL_FRAG_WINDOW_US (30ull * 1000000u)       /* SPEC §3: later fragments within 30 s */
 
 struct pl_flow_stats {

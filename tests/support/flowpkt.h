@@ -10,7 +10,7 @@
 #include "portlabel/flow.h"
 #include "portlabel/pkt.h"
 
-#define SEC 1000000ull   /* microseconds per second */
+#define SEC 1000000ull /* microseconds per second */
 #define T0 (1700000000ull * SEC)
 
 /* IPv4 a.b.c.d as ::ffff:a.b.c.d */
@@ -26,12 +26,12 @@ v4(uint8_t out[16], uint32_t a)
     out[15] = (uint8_t)a;
 }
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define IP(a, b, c, d)                                                                             \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
 /* An IPv4 packet that decoded to L4: src:sport -> dst:dport at T0 + ts_off_us. */
 static inline struct pl_pkt
-mkpkt(uint8_t proto, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
-      uint64_t ts_off_us)
+mkpkt(uint8_t proto, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint64_t ts_off_us)
 {
     struct pl_pkt p;
     memset(&p, 0, sizeof p);

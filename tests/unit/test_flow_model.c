@@ -122,8 +122,8 @@ m_make_room(struct model *m)
     struct mrec *v = NULL;
     for (size_t i = 0; i < MAXREC; i++) {
         struct mrec *x = &m->r[i];
-        if (x->used && x->live && (v == NULL || x->last < v->last ||
-                                   (x->last == v->last && x->seq < v->seq)))
+        if (x->used && x->live &&
+            (v == NULL || x->last < v->last || (x->last == v->last && x->seq < v->seq)))
             v = x;
     }
     m_emit(m, v, PL_END_EVICTED);
@@ -156,8 +156,8 @@ m_packet(struct model *m, const struct pl_pkt *p)
 {
     struct pl_flow_key key;
     bool from_hi = pl_flow_key_make(&key, p);
-    bool syn_only = p->l4_proto == PL_IPPROTO_TCP &&
-                    (p->tcp_flags & (PL_TCP_SYN | PL_TCP_ACK)) == PL_TCP_SYN;
+    bool syn_only =
+        p->l4_proto == PL_IPPROTO_TCP && (p->tcp_flags & (PL_TCP_SYN | PL_TCP_ACK)) == PL_TCP_SYN;
     struct mrec *x = NULL;
 
     m_advance(m, p->ts_us);
@@ -250,19 +250,35 @@ run_seed(uint64_t seed, uint32_t max_flows, bool backwards, unsigned ports)
     struct collect *got = calloc(1, sizeof *got);
     struct model *m = calloc(1, sizeof *m);
     struct pl_err err = {.msg = ""};
-    struct pl_flow_cfg cfg = {.idle_us = 20 * SEC, .active_us = 50 * SEC,
-                              .max_flows = max_flows, .max_frags = 8};
+    struct pl_flow_cfg cfg = {
+        .idle_us = 20 * SEC, .active_us = 50 * SEC, .max_flows = max_flows, .max_frags = 8};
     m->cfg = cfg;
     struct pl_flow_table *ft = pl_flow_table_new(&cfg, NULL, collect_emit, got, &err);
     cr_assert_not_null(ft);
 
-    static const uint8_t flagset[] = {PL_TCP_SYN, PL_TCP_SYN | PL_TCP_ACK, PL_TCP_ACK,
-                                      PL_TCP_ACK | PL_TCP_PSH, PL_TCP_FIN | PL_TCP_ACK,
-                                      PL_TCP_RST, PL_TCP_ACK, PL_TCP_ACK, PL_TCP_ACK,
-                                      PL_TCP_ACK, PL_TCP_ACK, PL_TCP_ACK | PL_TCP_PSH,
-                                      PL_TCP_ACK, PL_TCP_ACK, PL_TCP_ACK, PL_TCP_ACK,
-                                      PL_TCP_ACK, PL_TCP_ACK, PL_TCP_ACK | PL_TCP_PSH,
-                                      PL_TCP_ACK, PL_TCP_ACK, PL_TCP_ACK, PL_TCP_ACK};
+    static const uint8_t flagset[] = {PL_TCP_SYN,
+                                      PL_TCP_SYN | PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK | PL_TCP_PSH,
+                                      PL_TCP_FIN | PL_TCP_ACK,
+                                      PL_TCP_RST,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK | PL_TCP_PSH,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK | PL_TCP_PSH,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK,
+                                      PL_TCP_ACK};
     uint64_t s = seed * 2654435761u + 1, t = 0;
     for (int i = 0; i < 3000; i++) {
         uint64_t r = rnd(&s);
@@ -272,12 +288,13 @@ run_seed(uint64_t seed, uint32_t max_flows, bool backwards, unsigned ports)
             t += (r >> 12) % 3 * SEC * (r % 61 == 0 ? 20 : 1); /* whole seconds: ties */
         uint32_t hosts[2] = {A, B};
         bool rev = (r >> 20) & 1;
-        uint16_t cport = (uint16_t)(1000 + (r >> 24) % ports), sport = (uint16_t)(80 + (r >> 30) % 2);
-        struct pl_pkt p = (r >> 33) % 4 == 0
-                              ? udp(hosts[rev], rev ? sport : cport, hosts[!rev],
-                                    rev ? cport : sport, t)
-                              : tcp(hosts[rev], rev ? sport : cport, hosts[!rev],
-                                    rev ? cport : sport, flagset[(r >> 36) % (sizeof flagset)], t);
+        uint16_t cport = (uint16_t)(1000 + (r >> 24) % ports),
+                 sport = (uint16_t)(80 + (r >> 30) % 2);
+        struct pl_pkt p =
+            (r >> 33) % 4 == 0
+                ? udp(hosts[rev], rev ? sport : cport, hosts[!rev], rev ? cport : sport, t)
+                : tcp(hosts[rev], rev ? sport : cport, hosts[!rev], rev ? cport : sport,
+                      flagset[(r >> 36) % (sizeof flagset)], t);
         p.ip_len = (uint32_t)(40 + (r >> 40) % 1400);
         if (p.l4_proto == PL_IPPROTO_UDP)
             p.tcp_flags = 0;
@@ -307,18 +324,24 @@ run_seed(uint64_t seed, uint32_t max_flows, bool backwards, unsigned ports)
         cr_assert_eq(a->end_reason, b->end_reason, "seed %llu rec %zu reason %s/%s",
                      (unsigned long long)seed, i, pl_end_reason_name(a->end_reason),
                      pl_end_reason_name(b->end_reason));
-        cr_assert_eq(a->first_ts_us, b->first_ts_us, "seed %llu rec %zu", (unsigned long long)seed, i);
-        cr_assert_eq(a->last_ts_us, b->last_ts_us, "seed %llu rec %zu", (unsigned long long)seed, i);
-        cr_assert_eq(a->init_is_hi, b->init_is_hi, "seed %llu rec %zu", (unsigned long long)seed, i);
+        cr_assert_eq(a->first_ts_us, b->first_ts_us, "seed %llu rec %zu", (unsigned long long)seed,
+                     i);
+        cr_assert_eq(a->last_ts_us, b->last_ts_us, "seed %llu rec %zu", (unsigned long long)seed,
+                     i);
+        cr_assert_eq(a->init_is_hi, b->init_is_hi, "seed %llu rec %zu", (unsigned long long)seed,
+                     i);
         cr_assert_eq(a->pkts_fwd, b->pkts_fwd, "seed %llu rec %zu", (unsigned long long)seed, i);
         cr_assert_eq(a->pkts_rev, b->pkts_rev, "seed %llu rec %zu", (unsigned long long)seed, i);
         cr_assert_eq(a->bytes_fwd, b->bytes_fwd, "seed %llu rec %zu", (unsigned long long)seed, i);
         cr_assert_eq(a->bytes_rev, b->bytes_rev, "seed %llu rec %zu", (unsigned long long)seed, i);
-        cr_assert_eq(a->tcp_flags_fwd, b->tcp_flags_fwd, "seed %llu rec %zu", (unsigned long long)seed, i);
-        cr_assert_eq(a->tcp_flags_rev, b->tcp_flags_rev, "seed %llu rec %zu", (unsigned long long)seed, i);
+        cr_assert_eq(a->tcp_flags_fwd, b->tcp_flags_fwd, "seed %llu rec %zu",
+                     (unsigned long long)seed, i);
+        cr_assert_eq(a->tcp_flags_rev, b->tcp_flags_rev, "seed %llu rec %zu",
+                     (unsigned long long)seed, i);
         cr_assert_eq(a->label.service_port, b->label.service_port, "seed %llu rec %zu",
                      (unsigned long long)seed, i);
-        cr_assert_eq(a->label.basis, b->label.basis, "seed %llu rec %zu", (unsigned long long)seed, i);
+        cr_assert_eq(a->label.basis, b->label.basis, "seed %llu rec %zu", (unsigned long long)seed,
+                     i);
     }
     cr_assert_eq(got->pkts, 3000);
     cr_assert_eq(m->out.pkts, 3000);

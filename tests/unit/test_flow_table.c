@@ -25,10 +25,7 @@ assert_src(const struct pl_flow *f, uint32_t ip, uint16_t port)
     cr_assert_eq(pl_flow_sport(f), port, "initiator port %u != %u", pl_flow_sport(f), port);
 }
 
-Test(flow_table, record_fits_256_bytes)
-{
-    cr_assert_leq(pl_flow_table_node_size(), 256);
-}
+Test(flow_table, record_fits_256_bytes) { cr_assert_leq(pl_flow_table_node_size(), 256); }
 
 Test(flow_table, rejects_zero_max_flows)
 {
@@ -474,9 +471,9 @@ Test(flow_table, due_flows_end_in_order_of_due_time)
     cfg.idle_us = 30 * SEC;
     cfg.active_us = 100 * SEC;
     struct pl_flow_table *ft = mk(&c, cfg);
-    feed(ft, udp(A, 1, B, 2, 0));                    /* flow 1: idle at 50 */
-    feed(ft, tcp(A, 3, B, 4, PL_TCP_RST, 1 * SEC));  /* flow 2: closed at 11 */
-    feed(ft, udp(A, 5, B, 6, 2 * SEC));              /* flow 3: idle at 32 */
+    feed(ft, udp(A, 1, B, 2, 0));                   /* flow 1: idle at 50 */
+    feed(ft, tcp(A, 3, B, 4, PL_TCP_RST, 1 * SEC)); /* flow 2: closed at 11 */
+    feed(ft, udp(A, 5, B, 6, 2 * SEC));             /* flow 3: idle at 32 */
     feed(ft, udp(A, 1, B, 2, 20 * SEC));
     pl_flow_table_advance(ft, T0 + 60 * SEC);
     cr_assert_eq(c.n, 3);
@@ -636,10 +633,7 @@ Test(flow_table, many_flows_reuse_pool_nodes)
     pl_flow_table_free(ft);
 }
 
-Test(flow_table, free_null_is_a_noop)
-{
-    pl_flow_table_free(NULL);
-}
+Test(flow_table, free_null_is_a_noop) { pl_flow_table_free(NULL); }
 
 Test(flow_table, end_reason_names)
 {
@@ -696,7 +690,7 @@ Test(flow_table, dormant_keys_beyond_the_pool_are_forgotten_oldest_first)
     feed(ft, tcp(B, 40001, A, 8080, PL_TCP_SYN, 11 * SEC));
     pl_flow_table_advance(ft, T0 + 21 * SEC); /* key 2 dormant: two dormant keys, pool full */
     cr_assert_eq(c.n, 2);
-    feed(ft, udp(A, 1, B, 2, 22 * SEC)); /* needs a node: key 1 is forgotten */
+    feed(ft, udp(A, 1, B, 2, 22 * SEC));                    /* needs a node: key 1 is forgotten */
     feed(ft, tcp(A, 8080, B, 40001, PL_TCP_ACK, 23 * SEC)); /* key 2 continues (evicts udp) */
     feed(ft, tcp(A, 8080, B, 40000, PL_TCP_ACK, 24 * SEC)); /* key 1 starts afresh */
     pl_flow_table_finish(ft, PL_END_EOF);
@@ -718,7 +712,7 @@ Test(flow_table, syn_on_a_dormant_closing_key_starts_afresh)
     struct pl_flow_table *ft = mk(&c, cfg);
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN, 0));
     feed(ft, tcp(A, 80, B, 40000, PL_TCP_RST, 9 * SEC)); /* close due at 19 s */
-    pl_flow_table_advance(ft, T0 + 10 * SEC); /* active; the key keeps its close */
+    pl_flow_table_advance(ft, T0 + 10 * SEC);            /* active; the key keeps its close */
     cr_assert_eq(c.n, 1);
     feed(ft, tcp(A, 80, B, 40000, PL_TCP_SYN, 12 * SEC)); /* the old responder opens */
     pl_flow_table_advance(ft, T0 + 21 * SEC);

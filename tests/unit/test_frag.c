@@ -49,7 +49,7 @@ Test(frag, later_fragment_counts_to_the_first_fragments_flow)
 {
     struct collect c;
     struct pl_flow_table *ft = mk(&c, cfg_default());
-    feed(ft, udp(B, 53, A, 5000, 0));                   /* B is the initiator */
+    feed(ft, udp(B, 53, A, 5000, 0)); /* B is the initiator */
     cr_assert(feed(ft, first_frag(A, 5000, B, 53, 77, 1 * SEC)));
     cr_assert(feed(ft, later_frag(A, B, 77, 2 * SEC)));
     cr_assert(feed(ft, later_frag(A, B, 77, 3 * SEC)));
@@ -71,10 +71,10 @@ Test(frag, later_fragment_without_first_is_unattributed)
     struct collect c;
     struct pl_flow_table *ft = mk(&c, cfg_default());
     feed(ft, first_frag(A, 5000, B, 53, 77, 0));
-    cr_assert_not(feed(ft, later_frag(A, B, 78, 1)));  /* other id */
-    cr_assert_not(feed(ft, later_frag(B, A, 77, 1)));  /* other direction: other datagram */
+    cr_assert_not(feed(ft, later_frag(A, B, 78, 1))); /* other id */
+    cr_assert_not(feed(ft, later_frag(B, A, 77, 1))); /* other direction: other datagram */
     struct pl_pkt p = later_frag(A, B, 77, 1);
-    p.l4_proto = PL_IPPROTO_TCP;                      /* other protocol */
+    p.l4_proto = PL_IPPROTO_TCP; /* other protocol */
     cr_assert_not(feed(ft, p));
     cr_assert_eq(unattributed(ft), 3);
     pl_flow_table_free(ft);

@@ -36,9 +36,11 @@ cleanup() {
         fi
     done
 }
+child=
+stop_child() { [ -n "$child" ] && kill -TERM "$child" 2>/dev/null && wait "$child"; }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'stop_child; exit 130' INT
+trap 'stop_child; exit 143' TERM
 
 # Can this machine make a namespace at all (containers may forbid it)?
 probe=pl-live-$tag-probe
@@ -47,4 +49,11 @@ if ! ip netns add "$probe" 2>/dev/null; then
 fi
 ip netns del "$probe"
 
-python3 "$here/live_test.py" "$bin" "$registry" "$tag" "$@"
+# In the background so that a signal to this script reaches the trap at once (the driver
+# cleans up on SIGTERM; the EXIT trap removes whatever is left).
+python3 "$here/live_test.py" "$bin" "$registry" "$tag" "$@" &
+child=$!
+wait "$child"
+rc=$?
+child=
+exit "$rc"

@@ -86,8 +86,12 @@ pl_capture_open_file(struct pl_capture **out, const char *path, struct pl_err *e
     /* Microsecond timestamps whatever the file holds (pcapng/nanosecond pcap). */
     pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
     if (pc == NULL) {
-        pl_err_set(err, "%s: %s", strcmp(path, "-") == 0 ? "standard input" : path,
-                   ebuf[0] != '\0' ? ebuf : "cannot open capture");
+        const char *why = ebuf[0] != '\0' ? ebuf : "cannot open capture";
+        size_t plen = strlen(path);
+        /* libpcap's message for a failed fopen() already starts with "PATH: ": name it once */
+        if (strncmp(why, path, plen) == 0 && why[plen] == ':' && why[plen + 1] == ' ')
+            why += plen + 2;
+        pl_err_set(err, "%s: %s", strcmp(path, "-") == 0 ? "standard input" : path, why);
         return -1;
     }
     *out = capture_wrap(pc, false, err);

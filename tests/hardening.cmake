@@ -1,0 +1,19 @@
+# Hardening (issue 6): hostile files, resource bounds under floods, fuzz-finding regressions.
+# Inputs are generated at test time into the build directory (tests/hardening/pcapgen.py and
+# the pl_flood generator); nothing large is committed. The 5,000,000-flow flood carries the
+# label `flood` (about 1-3 minutes): `ctest -L flood` runs it alone, `ctest -LE flood` skips it.
+find_package(Python3 COMPONENTS Interpreter)
+add_executable(pl_flood ${CMAKE_SOURCE_DIR}/tests/hardening/flood.c)
+target_compile_options(pl_flood PRIVATE ${PL_WARNINGS})
+
+if(Python3_Interpreter_FOUND)
+  set(PL_HARDEN_DIR ${CMAKE_CURRENT_BINARY_DIR}/hardening)
+  set(PL_HARDEN_ARGS --portlabel $<TARGET_FILE:portlabel>)
+  function(pl_hardening_test name script)
+    add_test(NAME hardening.${name}
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/hardening/${script}
+                     ${PL_HARDEN_ARGS} --workdir ${PL_HARDEN_DIR}/${name} ${ARGN})
+    set_tests_properties(hardening.${name} PROPERTIES TIMEOUT 120 LABELS hardening)
+  endfunction()
+  pl_hardening_test(bad_files bad_files.py)
+endif()

@@ -519,7 +519,7 @@ frag_key_make(struct frag_key *k, const struct pl_pkt *pkt)
     memcpy(k->src, pkt->src, sizeof k->src);
     memcpy(k->dst, pkt->dst, sizeof k->dst);
     k->id = pkt->frag_id;
-    k->proto = pkt->l4_proto;
+    k->proto = pkt->frag_proto; /* IPv6: the fragment header's next header (SPEC §8) */
     k->ip_version = pkt->ip_version;
 }
 

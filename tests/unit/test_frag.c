@@ -22,6 +22,8 @@ first_frag(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint32_t 
     struct pl_pkt p = udp(src, sport, dst, dport, t);
     p.frag = PL_FRAG_FIRST;
     p.frag_id = id;
+    p.frag_proto = PL_IPPROTO_UDP;
+    p.frag_more = true;
     p.ip_len = 1500;
     return p;
 }
@@ -33,6 +35,7 @@ later_frag(uint32_t src, uint32_t dst, uint32_t id, uint64_t t)
     p.layer = PL_LAYER_L3;
     p.frag = PL_FRAG_LATER;
     p.frag_id = id;
+    p.frag_proto = PL_IPPROTO_UDP;
     p.ip_len = 700;
     return p;
 }
@@ -74,7 +77,7 @@ Test(frag, later_fragment_without_first_is_unattributed)
     cr_assert_not(feed(ft, later_frag(A, B, 78, 1))); /* other id */
     cr_assert_not(feed(ft, later_frag(B, A, 77, 1))); /* other direction: other datagram */
     struct pl_pkt p = later_frag(A, B, 77, 1);
-    p.l4_proto = PL_IPPROTO_TCP; /* other protocol */
+    p.l4_proto = p.frag_proto = PL_IPPROTO_TCP; /* other protocol */
     cr_assert_not(feed(ft, p));
     cr_assert_eq(unattributed(ft), 3);
     pl_flow_table_free(ft);
@@ -184,5 +187,23 @@ Test(frag, repeated_first_fragment_restarts_the_window)
     feed(ft, first_frag(A, 5000, B, 53, 77, 0));
     feed(ft, first_frag(A, 5000, B, 53, 77, 20 * SEC));
     cr_assert(feed(ft, later_frag(A, B, 77, 45 * SEC)));
+    pl_flow_table_free(ft);
+}
+
+Test(frag, ipv6_key_uses_the_fragment_headers_next_header)
+{
+    struct collect c;
+    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_pkt first = first_frag(A, 5000, B, 53, 77, 0);
+    first.ip_version = 6;
+    first.frag_proto = PL_IPPROTO_DSTOPTS; /* options follow the fragment header */
+    struct pl_pkt later = later_frag(A, B, 77, 1);
+    later.ip_version = 6;
+    later.l4_proto = later.frag_proto = PL_IPPROTO_DSTOPTS;
+    cr_assert(feed(ft, first));
+    cr_assert(feed(ft, later));
+    pl_flow_table_finish(ft, PL_END_EOF);
+    cr_assert_eq(c.n, 1);
+    cr_assert_eq(c.flows[0].pkts_fwd, 2);
     pl_flow_table_free(ft);
 }

@@ -16,4 +16,18 @@ if(Python3_Interpreter_FOUND)
     set_tests_properties(hardening.${name} PROPERTIES TIMEOUT 120 LABELS hardening)
   endfunction()
   pl_hardening_test(bad_files bad_files.py)
+  # Peak RSS bounds (floods.py explains 128 MB). ASan keeps freed memory in quarantine and maps
+  # shadow memory, so a sanitized build gets a looser bound (still below the >= 500 MB that
+  # keeping every flow of the 5M flood would need).
+  if(PL_SANITIZE OR PL_FUZZ)
+    set(PL_HARDEN_RSS_MB 400)
+  else()
+    set(PL_HARDEN_RSS_MB 128)
+  endif()
+  set(PL_FLOOD_ARGS --flood $<TARGET_FILE:pl_flood> --rss-mb ${PL_HARDEN_RSS_MB})
+  pl_hardening_test(lru_order floods.py ${PL_FLOOD_ARGS} --case lru)
+  pl_hardening_test(fragment_flood floods.py ${PL_FLOOD_ARGS} --case frags)
+  pl_hardening_test(flow_flood_5m floods.py ${PL_FLOOD_ARGS} --case flows
+                    --flows 5000000 --max-flows 100000)
+  set_tests_properties(hardening.flow_flood_5m PROPERTIES TIMEOUT 600 LABELS "hardening;flood")
 endif()

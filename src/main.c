@@ -614,9 +614,11 @@ open_output(const char *path, bool *owns)
     return out;
 }
 
-/* Read every -r file, or the live interface, through the pipeline. */
+/* Read every -r file, or the live interface, through the pipeline. *firstp is the capture
+ * main opened; a file read to its end is closed here and *firstp set to NULL, so that main
+ * closes what is left (also after a read error) exactly once. */
 static int
-run_capture(struct options *o, struct pl_registry *reg, struct pl_capture *first,
+run_capture(struct options *o, struct pl_registry *reg, struct pl_capture **firstp,
             const struct passwd *drop_to)
 {
     struct pl_err err = {.msg = ""};
@@ -629,7 +631,7 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture *first
 
     memset(&r, 0, sizeof r);
     r.live = o->iface != NULL;
-    r.cap = first;
+    r.cap = *firstp;
 
     out = open_output(o->output, &owns_out);
     if (out == NULL)
@@ -712,6 +714,8 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture *first
                 rc = PL_EXIT_FAIL;
                 break;
             }
+            if (r.cap == *firstp)
+                *firstp = NULL;
             pl_capture_close(r.cap);
             r.cap = NULL;
         }
@@ -730,7 +734,7 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture *first
 done:
     pl_pipeline_free(r.pipe);
     pl_sink_free(sink); /* closes -o FILE; a failed close was reported by the sink's end */
-    if (r.cap != NULL && r.cap != first)
+    if (r.cap != NULL && r.cap != *firstp)
         pl_capture_close(r.cap);
     return rc;
 }
@@ -804,9 +808,8 @@ main(int argc, char **argv)
         free(o.filter);
         return PL_EXIT_FAIL;
     }
-    rc = run_capture(&o, reg, cap, o.user != NULL ? &pw : NULL);
-    if (o.iface != NULL)
-        pl_capture_close(cap);
+    rc = run_capture(&o, reg, &cap, o.user != NULL ? &pw : NULL);
+    pl_capture_close(cap); /* NULL when run_capture closed it */
     pl_registry_free(reg);
     free(o.filter);
     return rc;

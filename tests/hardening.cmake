@@ -15,7 +15,12 @@ if(Python3_Interpreter_FOUND)
                      ${PL_HARDEN_ARGS} --workdir ${PL_HARDEN_DIR}/${name} ${ARGN})
     set_tests_properties(hardening.${name} PROPERTIES TIMEOUT 120 LABELS hardening)
   endfunction()
-  pl_hardening_test(bad_files bad_files.py)
+  find_program(PL_VALGRIND valgrind)
+  if(PL_VALGRIND AND NOT PL_SANITIZE AND NOT PL_FUZZ)
+    pl_hardening_test(bad_files bad_files.py --valgrind ${PL_VALGRIND})
+  else()
+    pl_hardening_test(bad_files bad_files.py)
+  endif()
   # Peak RSS bounds (floods.py explains 128 MB). ASan keeps freed memory in quarantine and maps
   # shadow memory, so a sanitized build gets a looser bound (still below the >= 500 MB that
   # keeping every flow of the 5M flood would need).

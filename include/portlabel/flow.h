@@ -86,6 +86,7 @@ struct pl_flow_cfg {
 #define PL_FLOW_IDLE_DEFAULT_US (300ull * 1000000u)
 #define PL_FLOW_ACTIVE_DEFAULT_US (1800ull * 1000000u)
 #define PL_FLOW_MAX_DEFAULT 1000000u
+#define PL_FLOW_MAX_LIMIT (1u << 30) /* largest max_flows (pool indices are 32-bit) */
 #define PL_FRAG_MAX_DEFAULT 65536u
 #define PL_FLOW_CLOSE_LINGER_US (10ull * 1000000u) /* SPEC §4: closed 10 s after RST/FINs */
 #define PL_FRAG_WINDOW_US (30ull * 1000000u)       /* SPEC §3: later fragments within 30 s */

@@ -894,8 +894,10 @@ struct pl_flow_table *
 pl_flow_table_new(const struct pl_flow_cfg *cfg, const struct pl_registry *reg,
                   pl_flow_emit_fn emit, void *emit_ctx, struct pl_err *err)
 {
-    if (cfg->max_flows == 0 || cfg->max_frags == 0 || emit == NULL) {
-        pl_err_set(err, "flow table: max_flows and max_frags must be positive");
+    if (cfg->max_flows == 0 || cfg->max_flows > PL_FLOW_MAX_LIMIT || cfg->max_frags == 0 ||
+        emit == NULL) {
+        pl_err_set(err, "flow table: max flows must be 1 to %u, max fragments positive",
+                   PL_FLOW_MAX_LIMIT);
         return NULL;
     }
     struct pl_flow_table *ft = calloc(1, sizeof *ft);
@@ -909,8 +911,7 @@ pl_flow_table_new(const struct pl_flow_cfg *cfg, const struct pl_registry *reg,
     ft->emit_ctx = emit_ctx;
     /* max_flows live nodes plus as many for dormant keys, plus the sentinels. Only address
      * space until used: nodes are handed out from the front. */
-    uint64_t cap = (uint64_t)cfg->max_flows * 2u + FIRST_NODE;
-    ft->pool_cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+    ft->pool_cap = cfg->max_flows * 2u + FIRST_NODE; /* fits: max_flows <= 2^30 */
     ft->pool_bytes = (size_t)ft->pool_cap * sizeof(struct flow_node);
     ft->pool = map_big(ft->pool_bytes);
     ft->frags_bytes = (size_t)cfg->max_frags * sizeof(struct frag_entry);

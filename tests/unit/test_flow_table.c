@@ -742,3 +742,12 @@ Test(flow_table, dormant_closing_key_after_the_linger_starts_midstream)
     cr_assert_eq(c.flows[1].label.basis, PL_BASIS_PORT_ORDER);
     pl_flow_table_free(ft);
 }
+
+Test(flow_table, rejects_max_flows_beyond_the_limit)
+{
+    struct pl_flow_cfg cfg = cfg_default();
+    struct pl_err err = {.msg = ""};
+    cfg.max_flows = PL_FLOW_MAX_LIMIT + 1;
+    cr_assert_null(pl_flow_table_new(&cfg, NULL, collect_emit, NULL, &err));
+    cr_assert_neq(err.msg[0], '\0');
+}

@@ -562,6 +562,9 @@ class Suite:
         # capture wait, the 1 s tick and a loaded machine; never before
         bad = [(r.get("proto"), r.get("dport"), round(dt + self.main_t_last - r["last_seen"], 2))
                for dt, r in ends if not 1.98 <= dt + self.main_t_last - r["last_seen"] <= 4.0]
+        if os.environ.get("PL_LIVE_VERBOSE"):
+            print("  idle emission delays: %s" % [round(dt + self.main_t_last - r["last_seen"], 3)
+                                                 for dt, r in ends])
         check(not bad, "idle flows not emitted 2-4 s after their last packet "
                        "(proto, port, delay): %s" % bad)
 
@@ -656,6 +659,24 @@ class Suite:
                   % describe(recs))
             expect_fields(recs[1], "continuation", end_reason="shutdown", src=C4, sport=50018,
                           service_port=9, pkts_fwd=1)
+        finally:
+            pl.stop()
+
+    def c_idle_no_split(self):
+        """Packets 0.1 s inside the idle timeout keep one flow: the clock that expires flows
+        on a quiet link must not run ahead of packets still buffered in the kernel."""
+        net = self.net
+        pl = self.pl("-i", net.if_c, "-F", "json", "--idle-timeout", "1", "udp and port 9")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-stream", C4, 50020, S4, 9, 4.5, 0.97, timeout=20)
+            time.sleep(0.3)
+            rc = pl.stop()
+            check(rc == 0, "exit %r" % rc)
+            recs = [f for f in pl.flows() if f["sport"] == 50020]
+            check(len(recs) == 1 and recs[0]["pkts_fwd"] >= 4,
+                  "a datagram every 0.97 s with --idle-timeout 1 split into %d records: %s"
+                  % (len(recs), [(f["pkts_fwd"], f["end_reason"]) for f in recs]))
         finally:
             pl.stop()
 
@@ -1201,6 +1222,7 @@ def main():
             ("TCP FIN/RST: flow ends closed 10 s later on a quiet link", suite.c_tcp_closed),
             ("QinQ VLAN tags (injected), IPv4/IPv6 fragments from the kernel", suite.c_vlan_and_fragments),
             ("--active-timeout ends a flow on time, continuation keeps its key", suite.c_active_timeout),
+            ("idle expiry by the clock does not split a flow whose packets are buffered", suite.c_idle_no_split),
             ("--max-flows evicts the least recently seen while running", suite.c_max_flows),
             ("kernel drops (-B, stopped reader) reported in summary and SIGUSR1", suite.c_drops_reported),
             ("SIGINT flushes live flows as shutdown records", suite.c_sigint_shutdown_records),

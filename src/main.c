@@ -25,6 +25,11 @@
 #define PL_MAX_FILES 4096       /* -r given more often than this is a usage error */
 #define PL_WARN_PRINT_MAX 20    /* registry warnings printed before a summary line */
 #define PL_TICK_US 1000000u     /* live: status line / duration check period */
+#define PL_READ_TIMEOUT_MS 250  /* live: longest wait for packets before the idle path */
+/* live: how far the clock that expires flows on a quiet link stays behind the wall clock.
+ * The kernel holds packets up to the read timeout before handing them over (TPACKET_V3
+ * blocks); expiring by the bare clock ended flows whose next packet was still buffered. */
+#define PL_CLOCK_LAG_US (2u * PL_READ_TIMEOUT_MS * 1000u)
 
 #ifndef PL_VERSION
 #define PL_VERSION "0.1.0"
@@ -519,7 +524,7 @@ on_idle(void *ctx)
     struct run_ctx *r = ctx;
 
     /* A quiet link still expires its flows: move flow time on by the clock. */
-    pl_pipeline_tick(r->pipe, clock_us());
+    pl_pipeline_tick(r->pipe, clock_us() - PL_CLOCK_LAG_US);
     if (g_tick)
         on_tick(r);
     if (g_usr1) {
@@ -780,7 +785,7 @@ main(int argc, char **argv)
     /* Open the input first: a missing file or interface is reported before anything else. */
     if (o.iface != NULL) {
         struct pl_live_opts lo = {.iface = o.iface, .snaplen = o.snaplen, .promisc = o.promisc,
-                                  .buffer_kib = o.buffer_kib, .timeout_ms = 250};
+                                  .buffer_kib = o.buffer_kib, .timeout_ms = PL_READ_TIMEOUT_MS};
         if (pl_capture_open_live(&cap, &lo, &err) != 0 ||
             pl_capture_set_filter(cap, o.filter, &err) != 0) {
             fprintf(stderr, "portlabel: %s\n", err.msg);

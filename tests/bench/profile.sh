@@ -43,10 +43,10 @@ if [ "$TOOL" = perf ]; then
         || { tail "$OUT.log" >&2; exit 1; }
     echo "== self time by function (perf, cpu-clock)"
     perf report -i "$OUT" --stdio --no-children --sort symbol 2>/dev/null \
-        | grep -E '^ +[0-9]' | head -n "$TOP"
+        | grep -E '^ +[0-9.]+%' | head -n "$TOP"
     echo "== by shared object"
     perf report -i "$OUT" --stdio --no-children --sort dso 2>/dev/null \
-        | grep -E '^ +[0-9]' | head -n 8
+        | grep -E '^ +[0-9.]+%' | head -n 8
 else
     command -v valgrind >/dev/null || { echo "profile: valgrind is not installed" >&2; exit 1; }
     OUT=${FILE%.pcap}.callgrind.out

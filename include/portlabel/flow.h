@@ -49,6 +49,7 @@ struct pl_flow {
     uint8_t tcp_flags_fwd; /* OR of PL_TCP_* seen initiator -> responder */
     uint8_t tcp_flags_rev;
     bool init_is_hi;    /* the initiator is the key's hi endpoint */
+    bool vlan_tagged;   /* the record's first packet carried a VLAN tag (VID may be 0) */
     uint8_t end_reason; /* enum pl_end_reason; set when the flow is emitted */
 };
 

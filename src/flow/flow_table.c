@@ -133,6 +133,7 @@ enum node_state {
 #define NF_CLOSE 0x02   /* TCP close seen; close_us is valid; set once per key */
 #define NF_FIN_LO 0x04  /* FIN seen from the key's lo endpoint */
 #define NF_FIN_HI 0x08  /* FIN seen from the key's hi endpoint */
+#define NF_TAGGED 0x10  /* the record's first packet carried a VLAN tag (a priority tag: VID 0) */
 
 /* 192 bytes, three cache lines, UT_hash_handle included:
  *   line 0  timer links, close time, the hash handle's cold half (add/delete only);
@@ -436,6 +437,7 @@ record_end(struct pl_flow_table *ft, struct flow_node *n, enum pl_end_reason why
     f.tcp_flags_fwd = n->tcp_flags_fwd;
     f.tcp_flags_rev = n->tcp_flags_rev;
     f.init_is_hi = (n->flags & NF_INIT_HI) != 0;
+    f.vlan_tagged = (n->flags & NF_TAGGED) != 0;
     f.end_reason = (uint8_t)why;
     ft->emit(ft->emit_ctx, &f);
 
@@ -708,6 +710,10 @@ record_start(struct pl_flow_table *ft, struct flow_node *n, const struct pl_pkt 
         n->close_us = 0;
         n->gen++;
     }
+    if (pkt->vlan_count > 0)
+        n->flags |= NF_TAGGED;
+    else
+        n->flags &= (uint8_t)~NF_TAGGED;
     n->first_us = n->last_us = pkt->ts_us;
     n->pkts_fwd = n->pkts_rev = 0;
     n->bytes_fwd = n->bytes_rev = 0;

@@ -181,9 +181,9 @@ bool
 pl_out_flow_vlan(const struct pl_flow *f, uint16_t *vid)
 {
     /* The key stores 0 both for untagged frames and for priority tags (VID 0);
-     * struct pl_flow carries no "tagged" flag, so VID 0 prints as null. */
+     * vlan_tagged tells them apart (SPEC §8: a priority tag prints 0). */
     *vid = f->key.vlan_id;
-    return f->key.vlan_id != 0;
+    return f->vlan_tagged;
 }
 
 bool

@@ -303,13 +303,19 @@ Test(output, json_non_tcp_flags_are_null_and_vlan_prints_when_tagged)
 
     v4(a, 10, 0, 0, 1);
     v4(b, 10, 0, 0, 53);
-    struct pl_flow f[2];
+    struct pl_flow f[3];
     f[0] = mk_flow(reg, 17, 4, a, 40000, b, 53, 53);
     f[1] = f[0];
     f[1].key.vlan_id = 4094;
+    f[1].vlan_tagged = true;
     f[1].tcp_flags_fwd = PL_TCP_SYN; /* ignored: not TCP */
-    char *out = run_sink((struct run){PL_FMT_JSON, false, false}, f, 2, &sum);
-    char *l0 = line_at(out, 0), *l1 = line_at(out, 1);
+    f[2] = f[0];
+    f[2].vlan_tagged = true; /* priority tag: VID 0 prints 0, not null (SPEC §8) */
+    char *out = run_sink((struct run){PL_FMT_JSON, false, false}, f, 3, &sum);
+    char *l0 = line_at(out, 0), *l1 = line_at(out, 1), *l2 = line_at(out, 2);
+
+    cr_assert_not_null(strstr(l2, ",\"proto\":\"udp\",\"vlan\":0,"));
+    free(l2);
 
     cr_assert_not_null(strstr(l0, ",\"proto\":\"udp\",\"vlan\":null,"));
     cr_assert_not_null(strstr(l0, ",\"tcp_flags_fwd\":null,\"tcp_flags_rev\":null,"));

@@ -5,6 +5,8 @@
 #include "portlabel/decode.h"
 #include "portlabel/pipeline.h"
 
+#define PL_AHEAD 16u /* frames decoded ahead of counting (a power of two) */
+
 struct pl_pipeline {
     struct pl_pipeline_opts opts;
     const struct pl_registry *reg; /* borrowed */
@@ -14,7 +16,26 @@ struct pl_pipeline {
     struct pl_summary sum;         /* decoder outcomes and flow records; table stats added at the end */
     bool write_failed;             /* first output error, kept in write_err */
     struct pl_err write_err;
+    /* Look-ahead: frames are decoded PL_AHEAD frames before they are counted, so the flow
+     * table's prefetch hints can overlap the memory loads of consecutive look-ups. */
+    struct pl_pkt ring[PL_AHEAD];
+    enum pl_decode_status ring_st[PL_AHEAD];
+    uint64_t ring_ts[PL_AHEAD];
+    unsigned head;  /* next slot to fill, mod PL_AHEAD */
+    unsigned count; /* frames decoded, not yet counted */
 };
+
+static void count_frame(struct pl_pipeline *p, unsigned slot);
+
+/* Count every frame still waiting in the look-ahead ring, oldest first. */
+static void
+drain(struct pl_pipeline *p)
+{
+    while (p->count > 0) {
+        count_frame(p, (p->head - p->count) % PL_AHEAD);
+        p->count--;
+    }
+}
 
 /* True when a flow belongs in --only-flagged output. */
 static bool
@@ -99,17 +120,16 @@ pl_pipeline_begin(struct pl_pipeline *p, struct pl_err *err)
     return p->sink->ops->begin(p->sink, err);
 }
 
-bool
-pl_pipeline_frame(struct pl_pipeline *p, const struct pl_frame *fr)
+static void
+count_frame(struct pl_pipeline *p, unsigned slot)
 {
-    struct pl_pkt pkt;
+    const struct pl_pkt *pkt = &p->ring[slot];
 
-    p->sum.packets_total++;
     /* SPEC §8: every packet's timestamp first ends the flows due at or before it. */
-    pl_flow_table_advance(p->ft, fr->ts_us);
-    switch (pl_decode_frame(fr, &pkt)) {
+    pl_flow_table_advance(p->ft, p->ring_ts[slot]);
+    switch (p->ring_st[slot]) {
     case PL_DEC_OK:
-        (void)pl_flow_table_packet(p->ft, &pkt); /* unattributed fragments are counted there */
+        (void)pl_flow_table_packet(p->ft, pkt); /* unattributed fragments are counted there */
         break;
     case PL_DEC_TRUNCATED:
         p->sum.truncated++;
@@ -121,12 +141,43 @@ pl_pipeline_frame(struct pl_pipeline *p, const struct pl_frame *fr)
         p->sum.non_ip++;
         break;
     case PL_DEC_OTHER_IP:
-        p->sum.other_ip[pkt.l4_proto]++;
+        p->sum.other_ip[pkt->l4_proto]++;
         break;
     case PL_DEC_UNSUPPORTED_LINK:
         p->sum.unsupported_link++;
         break;
     }
+}
+
+/* Hint the flow table about the frame counted in `later` frames' time. */
+static void
+hint(struct pl_pipeline *p, unsigned later, void (*fn)(const struct pl_flow_table *,
+                                                       const struct pl_pkt *))
+{
+    unsigned back = PL_AHEAD - later; /* frames since it was decoded */
+    if (back < p->count) {
+        unsigned slot = (p->head - 1 - back + PL_AHEAD) % PL_AHEAD;
+        if (p->ring_st[slot] == PL_DEC_OK)
+            fn(p->ft, &p->ring[slot]);
+    }
+}
+
+bool
+pl_pipeline_frame(struct pl_pipeline *p, const struct pl_frame *fr)
+{
+    p->sum.packets_total++;
+    if (p->count == PL_AHEAD) { /* the oldest frame is counted now */
+        count_frame(p, p->head % PL_AHEAD);
+        p->count--;
+    }
+    unsigned slot = p->head % PL_AHEAD;
+    p->ring_st[slot] = pl_decode_frame(fr, &p->ring[slot]);
+    p->ring_ts[slot] = fr->ts_us;
+    p->head = (p->head + 1) % PL_AHEAD;
+    p->count++;
+    hint(p, PL_AHEAD, pl_flow_table_prefetch_bucket);
+    hint(p, 10, pl_flow_table_prefetch_flow);
+    hint(p, 5, pl_flow_table_prefetch_links);
     if (p->opts.max_packets != 0 && p->sum.packets_total >= p->opts.max_packets)
         return false;
     return !p->write_failed;
@@ -143,6 +194,7 @@ pl_pipeline_bad_record(struct pl_pipeline *p, uint64_t ts_us)
 void
 pl_pipeline_tick(struct pl_pipeline *p, uint64_t now_us)
 {
+    drain(p); /* the clock must not overtake frames still waiting */
     pl_flow_table_advance(p->ft, now_us);
 }
 
@@ -165,6 +217,7 @@ pl_pipeline_finish(struct pl_pipeline *p, enum pl_end_reason why, const uint64_t
 {
     struct pl_summary sum;
 
+    drain(p);
     pl_flow_table_finish(p->ft, why);
     pl_pipeline_totals(p, &sum);
     if (cap_stats != NULL) {

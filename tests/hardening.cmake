@@ -35,4 +35,18 @@ if(Python3_Interpreter_FOUND)
   pl_hardening_test(flow_flood_5m floods.py ${PL_FLOOD_ARGS} --case flows
                     --flows 5000000 --max-flows 100000)
   set_tests_properties(hardening.flow_flood_5m PROPERTIES TIMEOUT 600 LABELS "hardening;flood")
+  # Hostile sizes: lengths in capture headers, huge registries. Sanitizer builds map terabytes
+  # of shadow memory, so they run without the 1 GiB address-space limit.
+  if(PL_SANITIZE OR PL_FUZZ)
+    set(PL_HARDEN_RLIMIT --no-rlimit)
+  else()
+    set(PL_HARDEN_RLIMIT)
+  endif()
+  pl_hardening_test(huge_lengths limits.py --case lengths ${PL_HARDEN_RLIMIT})
+  pl_hardening_test(registry_limits limits.py --case registry ${PL_HARDEN_RLIMIT})
+  # -R /dev/zero: a registry that never ends must be refused early. Needs the address-space
+  # limit (without it the run would take the host's memory), so not in sanitizer builds.
+  if(NOT PL_SANITIZE AND NOT PL_FUZZ)
+    pl_hardening_test(registry_endless limits.py --case registry-endless)
+  endif()
 endif()

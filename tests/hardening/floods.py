@@ -24,10 +24,11 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Checker, parse_args, run  # noqa: E402
+from harness import Checker, parse_args, run, timed_argv, timed_rss  # noqa: E402
 import pcapgen as pg  # noqa: E402
 
 a = parse_args([(("--flood",), {"required": True}),
@@ -43,9 +44,11 @@ def stream(gen_argv, pl_args):
     """gen | portlabel -F json -r - ...: returns (rc, stderr, peak RSS KiB, seconds,
     number of lines, number of evicted records, last line)."""
     t0 = time.monotonic()
+    tm = tempfile.NamedTemporaryFile(mode="r")
     gen = subprocess.Popen(gen_argv, stdout=subprocess.PIPE)
-    pl = subprocess.Popen([a.portlabel, "-R", a.registry, "-F", "json", "-r", "-"] + pl_args,
-                          stdin=gen.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    argv, timed = timed_argv([a.portlabel, "-R", a.registry, "-F", "json", "-r", "-"]
+                             + pl_args, tm.name)
+    pl = subprocess.Popen(argv, stdin=gen.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     gen.stdout.close()
     lines = evicted = 0
     tail = b""
@@ -63,7 +66,9 @@ def stream(gen_argv, pl_args):
     pl.returncode = os.waitstatus_to_exitcode(status)
     gen.wait()
     last = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1]
-    return pl.returncode, err, ru.ru_maxrss, time.monotonic() - t0, lines, evicted, last
+    rss = (timed_rss(tm.name) if timed else None) or ru.ru_maxrss
+    tm.close()
+    return pl.returncode, err, rss, time.monotonic() - t0, lines, evicted, last
 
 
 if a.case == "flows":

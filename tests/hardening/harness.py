@@ -105,23 +105,49 @@ def run(argv, stdin=None, input_bytes=None, timeout=120, **kw):
     return Result(p.returncode, out, err, None, secs)
 
 
-def run_measured(argv, stdin=None, timeout=300):
-    """Run argv (output discarded) under /usr/bin/time-like accounting: wait4() gives the
-    child's own peak RSS in KiB. Returns (rc, stderr bytes, rss_kb, seconds)."""
-    t0 = time.monotonic()
-    p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = b""
-    deadline = t0 + timeout
-    # stderr is small (a line or two); read it fully, then reap with wait4 for ru_maxrss
-    err = p.stderr.read()
-    while True:
-        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-        if pid != 0:
-            break
-        if time.monotonic() > deadline:
-            p.kill()
-            pid, status, ru = os.wait4(p.pid, 0)
-            break
-        time.sleep(0.05)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return p.returncode, err, ru.ru_maxrss, time.monotonic() - t0
+def run_rss(argv, timeout=120, preexec_fn=None, stdin=None):
+    """Run argv with its output in temporary files; reap it with wait4() so that .rss_kb is
+    this one child's peak RSS (KiB). Killed after timeout seconds (rc then negative)."""
+    import tempfile
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r") as tm:
+        t0 = time.monotonic()
+        argv, timed = timed_argv(argv, tm.name)
+        p = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=err, preexec_fn=preexec_fn)
+        while True:
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid != 0:
+                break
+            if time.monotonic() - t0 > timeout:
+                p.kill()
+                pid, status, ru = os.wait4(p.pid, 0)
+                break
+            time.sleep(0.02)
+        p.returncode = os.waitstatus_to_exitcode(status)  # keeps Popen from reaping again
+        secs = time.monotonic() - t0
+        out.seek(0)
+        err.seek(0)
+        rss = timed_rss(tm.name) if timed else None
+        return Result(p.returncode, out.read(), err.read(), rss or ru.ru_maxrss, secs)
+
+
+TIME = "/usr/bin/time"
+
+
+def timed_argv(argv, path):
+    """Wrap argv in GNU time writing the peak RSS (KiB) to path, when GNU time is there.
+    Why: a child forked from this Python process inherits Python's resident pages until it
+    execs, and Linux keeps that high-water mark in ru_maxrss across exec. GNU time's own
+    child starts from a tiny process, so %M is portlabel's own peak."""
+    if os.access(TIME, os.X_OK):
+        return [TIME, "-f", "%M", "-o", path] + list(argv), True
+    return list(argv), False
+
+
+def timed_rss(path):
+    try:
+        with open(path) as f:
+            lines = [l for l in f.read().splitlines() if l.strip()]
+        return int(lines[-1])
+    except (OSError, ValueError, IndexError):
+        return None

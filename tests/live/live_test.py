@@ -1074,6 +1074,29 @@ class Suite:
             pl.stop()
             shutil.rmtree(os.path.dirname(out), ignore_errors=True)
 
+    def c_text_streaming(self):
+        """Text format to a pipe: a row per flow as it ends, the unauthorized mark, then the
+        summary with the capture counters."""
+        net = self.net
+        pl = self.pl("-i", net.if_c, "--idle-timeout", "1", "udp and port 33435")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-client", C4, 50021, S4, 33435, 1)
+            pl.wait_for(lambda: any("50021" in l for _, l in pl.out), 5,
+                        "a text row while running")
+            check(pl.alive(), "portlabel exited")
+            row = [l for _, l in pl.out if "50021" in l][0]
+            check(row.startswith("!") and "mtrace" in row and "idle" in row,
+                  "text row %r: want the ! mark, mtrace, idle" % row)
+            rc = pl.stop()
+            check(rc == 0, "exit %r" % rc)
+            text = "".join(l for _, l in pl.out)
+            for want in ("received by filter", "dropped by kernel", "33435"):
+                check(want in text, "text output lacks %r" % want)
+            check("\x1b" not in text and "\r" not in text, "terminal controls in piped text")
+        finally:
+            pl.stop()
+
     def c_list_interfaces(self):
         r = run(["ip", "netns", "exec", self.net.ns_c, BIN, "-D"], check_rc=False)
         check(r.returncode == 0, "exit %d: %s" % (r.returncode, r.stderr))
@@ -1244,6 +1267,7 @@ def main():
             ("BPF filter excludes other traffic (-s 128 -p -B 2048)", suite.c_filter),
             ("promiscuous mode unless -p; -s SNAPLEN cuts headers (truncated)", suite.c_promisc_and_snaplen),
             ("CSV to a file (-o) is streamed as flows end", suite.c_csv_file_streaming),
+            ("text format streams rows (with the ! mark) to a pipe, then the summary", suite.c_text_streaming),
             ("-D lists the veth", suite.c_list_interfaces),
             ("status line on a terminal only, text mode only", suite.c_status_line_tty),
             ("status line and flow rows share a terminal cleanly", suite.c_status_line_shared_tty),

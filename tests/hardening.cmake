@@ -6,6 +6,25 @@ find_package(Python3 COMPONENTS Interpreter)
 add_executable(pl_flood ${CMAKE_SOURCE_DIR}/tests/hardening/flood.c)
 target_compile_options(pl_flood PRIVATE ${PL_WARNINGS})
 
+# Fuzz findings stay regression tests in every build: fuzz_replay runs fuzz_pipeline's
+# LLVMFuzzerTestOneInput without libFuzzer, on tests/hardening/regress/*.bin (minimized
+# findings: libFuzzer's input format, first byte = mode) and on the project's own captures
+# with every mode byte (format, audit, streaming, small tables, short timeouts, only-flagged).
+if(NOT PL_FUZZ)
+  add_executable(fuzz_replay_pipeline ${CMAKE_SOURCE_DIR}/tests/hardening/fuzz_replay.c
+                 ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_pipeline.c)
+  target_link_libraries(fuzz_replay_pipeline PRIVATE pl_core)
+  target_compile_options(fuzz_replay_pipeline PRIVATE ${PL_WARNINGS})
+  file(GLOB PL_OWN_PCAPS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/pcaps/*.pcap)
+  add_test(NAME hardening.fuzz_pipeline_all_modes
+           COMMAND fuzz_replay_pipeline --all-modes ${PL_OWN_PCAPS})
+  file(GLOB PL_FUZZ_REGRESS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/hardening/regress/*.bin)
+  if(PL_FUZZ_REGRESS)
+    add_test(NAME hardening.fuzz_pipeline_regress COMMAND fuzz_replay_pipeline ${PL_FUZZ_REGRESS})
+  endif()
+  set_tests_properties(hardening.fuzz_pipeline_all_modes PROPERTIES TIMEOUT 120 LABELS hardening)
+endif()
+
 if(Python3_Interpreter_FOUND)
   set(PL_HARDEN_DIR ${CMAKE_CURRENT_BINARY_DIR}/hardening)
   set(PL_HARDEN_ARGS --portlabel $<TARGET_FILE:portlabel>)

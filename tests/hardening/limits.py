@@ -9,7 +9,8 @@ lengths: a pcap whose file header claims a 2 GB or 4 GB snaplen reads normally (
          only a number; a pcapng packet claiming 4 GB likewise. Each run has its address space
          limited to 1 GiB (RLIMIT_AS) so that allocating the claimed length would fail, and
          its peak RSS must stay under 64 MB.
-registry: a 10 MB field (CSV quoted and unquoted, a 10 MB name, a services(5) line, XML) and
+registry: a 10 MB field (CSV quoted and unquoted, a 10 MB name, a services(5) line, XML), XML
+         entity expansion (billion laughs) and an external entity, and
          a registry of 1,000,000 rows (CSV and XML): loaded, labels right, in bounded time
          and memory (30 s, 1 GB: measured about 6-9 s and 270-340 MB for the million rows).
 registry-endless: -R /dev/zero (a registry that never ends) must be refused with one line
@@ -157,6 +158,32 @@ elif a.case == "registry":
                 "rc=%r %s=%d err=%r" % (r.rc, field, got, r.err_lines[:3]))
         c.check("%s: within 20 s and 512 MB" % name, r.secs < 20 and r.rss_kb < 512 * 1024,
                 "%.1f s %d KiB" % (r.secs, r.rss_kb))
+    # XML entity tricks: exponential expansion ("billion laughs") and an external entity
+    ents = ['<!ENTITY a0 "dosdosdosdosdosdos">'] + [
+        '<!ENTITY a%d "%s">' % (i, ("&a%d;" % (i - 1)) * 10) for i in range(1, 12)]
+    xml_head = ('<registry xmlns="http://www.iana.org/assignments" '
+                'id="service-names-port-numbers">\n<record><name>http</name><protocol>tcp'
+                '</protocol><number>80</number><description>')
+    xml_tail = ('</description></record>\n<record><name>domain</name><protocol>udp</protocol>'
+                '<number>53</number><description>DNS</description></record>\n</registry>\n')
+    reg = write("laughs.xml", '<?xml version="1.0"?>\n<!DOCTYPE registry [\n' + "\n".join(ents)
+                + "\n]>\n" + xml_head + "&a11;" + xml_tail)
+    r = pl([cap], registry=reg, timeout=60)
+    print("measured: laughs.xml (10^11 expansion): rc %s, %.2f s, peak RSS %.1f MB, %r"
+          % (r.rc, r.secs, r.rss_kb / 1024.0, r.err_lines[:1]))
+    c.check("laughs.xml: refused with one line naming it (expat's amplification limit), or "
+            "handled", (r.rc == 1 and len(r.err_lines) == 1 and "laughs.xml" in r.err_lines[0])
+            or r.rc == 0, "rc=%r err=%r" % (r.rc, r.err_lines[:3]))
+    c.check("laughs.xml: within 10 s and 256 MB", r.secs < 10 and r.rss_kb < 256 * 1024,
+            "%.1f s %d KiB" % (r.secs, r.rss_kb))
+    secret = write("secret.txt", "TOP-SECRET-TOKEN\n")
+    reg = write("external-entity.xml", '<?xml version="1.0"?>\n<!DOCTYPE registry [\n'
+                '<!ENTITY ext SYSTEM "file://%s">\n]>\n' % secret + xml_head + "&ext;"
+                + xml_tail)
+    r = pl([cap], registry=reg, timeout=60)
+    c.check("external-entity.xml: the external file is never read into the output",
+            r.rc in (0, 1) and b"TOP-SECRET" not in r.out and b"TOP-SECRET" not in r.err,
+            "rc=%r" % r.rc)
     # a million rows, CSV and XML: row i is svc<i>, port i mod 65536, protocol by i div 65536
     protos = ("tcp", "udp", "sctp", "dccp")
     n = 1000000

@@ -2,11 +2,13 @@
  * The only file that includes <pcap.h>; maps DLT_* values to enum pl_linktype. */
 #include <errno.h>
 #include <limits.h>
+#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include <pcap.h>
 
@@ -26,6 +28,7 @@ struct pl_capture {
     int dlt;
     bool is_live;
     int wait_ms;                /* live: longest wait for a packet before on_idle */
+    char iface[IFNAMSIZ];       /* live: the interface, "" for "any" or a name too long */
     volatile sig_atomic_t stop; /* set by pl_capture_stop, possibly from a signal handler */
 };
 
@@ -165,9 +168,12 @@ pl_capture_open_live(struct pl_capture **out, const struct pl_live_opts *opts, s
         return -1;
     }
     *out = capture_wrap(pc, true, err);
-    if (*out != NULL)
-        (*out)->wait_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 250;
-    return *out != NULL ? 0 : -1;
+    if (*out == NULL)
+        return -1;
+    (*out)->wait_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 250;
+    if (strcmp(opts->iface, "any") != 0 && strlen(opts->iface) < IFNAMSIZ)
+        memcpy((*out)->iface, opts->iface, strlen(opts->iface) + 1);
+    return 0;
 }
 
 int
@@ -216,6 +222,24 @@ live_wait(struct pl_capture *cap)
     return poll(&pfd, 1, cap->wait_ms) > 0;
 }
 
+/* Live: true when the interface has been taken down (`ip link set down`). libpcap goes on
+ * waiting for it to come back; portlabel reports it as an error, as pcap_activate() does
+ * for an interface that is down at the start. A failed query (interface gone: libpcap
+ * reports that itself) says "not down". */
+static bool
+live_iface_down(struct pl_capture *cap)
+{
+    struct ifreq ifr;
+
+    if (cap->iface[0] == '\0')
+        return false;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, cap->iface, sizeof ifr.ifr_name);
+    if (ioctl(pcap_get_selectable_fd(cap->pc), SIOCGIFFLAGS, &ifr) != 0)
+        return false;
+    return (ifr.ifr_flags & IFF_UP) == 0;
+}
+
 int
 pl_capture_run(struct pl_capture *cap, pl_frame_fn on_frame, pl_badrec_fn on_badrec,
                void (*on_idle)(void *ctx), void *ctx, struct pl_err *err)
@@ -228,6 +252,10 @@ pl_capture_run(struct pl_capture *cap, pl_frame_fn on_frame, pl_badrec_fn on_bad
         if (rc == 0) { /* live: no packet ready */
             if (cap->is_live && live_wait(cap))
                 continue;
+            if (cap->is_live && live_iface_down(cap)) {
+                pl_err_set(err, "the interface went down");
+                return -1;
+            }
             if (on_idle != NULL)
                 on_idle(ctx);
             continue;

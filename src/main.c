@@ -372,6 +372,7 @@ load_registry(const char *cli_path, bool quiet_no_unauth)
     }
     if (ws.printed > PL_WARN_PRINT_MAX)
         fprintf(stderr, "portlabel: warning: %s: %lu bad rows skipped in all\n", path, ws.total);
+    /* The text summary carries this warning itself when it goes to standard output. */
     if (!quiet_no_unauth && !pl_registry_has_unauthorized(reg))
         fprintf(stderr,
                 "portlabel: warning: registry %s carries no unauthorized-use data: "
@@ -807,7 +808,7 @@ main(int argc, char **argv)
         }
     }
 
-    reg = load_registry(o.registry, false);
+    reg = load_registry(o.registry, o.format == PL_FMT_TEXT && o.output == NULL);
     if (reg == NULL) {
         pl_capture_close(cap);
         free(o.filter);

@@ -1042,7 +1042,8 @@ class Suite:
             rc = pl.stop()
             check(rc == 0, "exit %r" % rc)
             s = pl.summary()
-            check(s and s.get("truncated") >= 3 and s.get("packets_total") == s.get("truncated") + s.get("non_ip")
+            check(s and s.get("truncated") >= 3
+                  and s.get("packets_total") == s.get("truncated") + s.get("non_ip")
                   and pl.flows() == [], "-s 30: summary %s, flows %s"
                   % (s and {k: s.get(k) for k in ("packets_total", "truncated")},
                      describe(pl.flows())))
@@ -1228,23 +1229,32 @@ def main():
         cases = [
             ("traffic: HTTP over IPv4 (http.server + curl)", suite.c_http_v4),
             ("traffic: HTTP over IPv6 to 8080", suite.c_http_v6),
-            ("traffic: UDP exchanges on registered ports (53, 123 over IPv6)", suite.c_udp_registered),
-            ("traffic: TCP to an unassigned port, refused TCP to 100 (flagged)", suite.c_tcp_unassigned),
+            ("traffic: UDP exchanges on registered ports (53, 123 over IPv6)",
+             suite.c_udp_registered),
+            ("traffic: TCP to an unassigned port, refused TCP to 100 (flagged)",
+             suite.c_tcp_unassigned),
             ("traffic: UDP to 33435 mtrace is flagged unauthorized", suite.c_udp_mtrace_flagged),
             ("traffic: injected SCTP INIT/INIT-ACK/DATA labelled", suite.c_sctp),
             ("traffic: injected DCCP Request/Response/Data labelled", suite.c_dccp),
-            ("idle timeout expires flows on a quiet link while running", suite.c_idle_while_running),
-            ("SIGINT after traffic: exit 0, summary with ps_recv/ps_drop/ps_ifdrop", suite.c_sigint_summary),
+            ("idle timeout expires flows on a quiet link while running",
+             suite.c_idle_while_running),
+            ("SIGINT after traffic: exit 0, summary with ps_recv/ps_drop/ps_ifdrop",
+             suite.c_sigint_summary),
             ("TCP FIN/RST: flow ends closed 10 s later on a quiet link", suite.c_tcp_closed),
-            ("QinQ VLAN tags (injected), IPv4/IPv6 fragments from the kernel", suite.c_vlan_and_fragments),
-            ("--active-timeout ends a flow on time, continuation keeps its key", suite.c_active_timeout),
-            ("idle expiry by the clock does not split a flow whose packets are buffered", suite.c_idle_no_split),
+            ("QinQ VLAN tags (injected), IPv4/IPv6 fragments from the kernel",
+             suite.c_vlan_and_fragments),
+            ("--active-timeout ends a flow on time, continuation keeps its key",
+             suite.c_active_timeout),
+            ("idle expiry by the clock does not split a flow whose packets are buffered",
+             suite.c_idle_no_split),
             ("--max-flows evicts the least recently seen while running", suite.c_max_flows),
-            ("kernel drops (-B, stopped reader) reported in summary and SIGUSR1", suite.c_drops_reported),
+            ("kernel drops (-B, stopped reader) reported in summary and SIGUSR1",
+             suite.c_drops_reported),
             ("SIGINT flushes live flows as shutdown records", suite.c_sigint_shutdown_records),
             ("SIGUSR1 prints counters to stderr without stopping", suite.c_sigusr1),
             ("-i any (Linux cooked) and SIGTERM", suite.c_sigterm_any),
-            ("SIGINT while output blocks on a slow reader loses nothing", suite.c_sigint_while_output_blocked),
+            ("SIGINT while output blocks on a slow reader loses nothing",
+             suite.c_sigint_while_output_blocked),
             ("a second SIGINT exits at once", suite.c_second_sigint),
             ("-c COUNT stops after COUNT packets", suite.c_count),
             ("--duration stops on time on a quiet and a busy link", suite.c_duration),
@@ -1253,14 +1263,18 @@ def main():
             ("missing interface: one error line, exit 1", suite.c_missing_iface),
             ("no permission to capture: one error line, exit 1", suite.c_no_permission),
             ("BPF filter excludes other traffic (-s 128 -p -B 2048)", suite.c_filter),
-            ("promiscuous mode unless -p; -s SNAPLEN cuts headers (truncated)", suite.c_promisc_and_snaplen),
+            ("promiscuous mode unless -p; -s SNAPLEN cuts headers (truncated)",
+             suite.c_promisc_and_snaplen),
             ("CSV to a file (-o) is streamed as flows end", suite.c_csv_file_streaming),
-            ("text format streams rows (with the ! mark) to a pipe, then the summary", suite.c_text_streaming),
+            ("text format streams rows (with the ! mark) to a pipe, then the summary",
+             suite.c_text_streaming),
             ("-D lists the veth", suite.c_list_interfaces),
             ("status line on a terminal only, text mode only", suite.c_status_line_tty),
             ("status line and flow rows share a terminal cleanly", suite.c_status_line_shared_tty),
-            ("interface set down mid-capture: one error line, flows emitted, exit 1", suite.c_iface_set_down),
-            ("interface removed mid-capture: one error line, flows emitted, exit 1", suite.c_iface_down),
+            ("interface set down mid-capture: one error line, flows emitted, exit 1",
+             suite.c_iface_set_down),
+            ("interface removed mid-capture: one error line, flows emitted, exit 1",
+             suite.c_iface_down),
         ]
         for name, fn in cases:
             suite.case(name, fn)

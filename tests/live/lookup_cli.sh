@@ -12,7 +12,7 @@ for args in "lookup 80/tcp -R $reg" "-R $reg lookup 80/tcp" "lookup -R $reg 80/t
     # shellcheck disable=SC2086
     out=$("$bin" $args 2>&1)
     rc=$?
-    if [ "$rc" -ne 0 ] || [ "$(grep -c 'http' <<<"$out")" -lt 1 ] || grep -q "'lookup'" <<<"$out"; then
+    if [ "$rc" -ne 0 ] || ! grep -q 'http' <<<"$out" || grep -q "'lookup'" <<<"$out"; then
         echo "FAIL portlabel $args: exit $rc: $out"
         fail=1
     else

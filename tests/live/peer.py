@@ -178,7 +178,8 @@ def _sctp_chunk(ctype, flags, value):
 
 
 def sctp_init(sport, dport, tag):
-    return _sctp(sport, dport, 0, [_sctp_chunk(1, 0, struct.pack("!IIHHI", tag, 65535, 10, 10, 1000))])
+    value = struct.pack("!IIHHI", tag, 65535, 10, 10, 1000)
+    return _sctp(sport, dport, 0, [_sctp_chunk(1, 0, value)])
 
 
 def sctp_init_ack(sport, dport, peer_tag, tag):
@@ -230,7 +231,8 @@ def scenario(name):
                 (C, S, 132, sctp_data(40001, 2905, 0x44444444, 1, b"m3ua"))]
     if name == "dccp-rtp":  # Request, Response, Data
         return [(C, S, 33, dccp(C, S, 40002, 5004, DCCP_REQUEST, 100, service=0x52545020)),
-                (S, C, 33, dccp(S, C, 5004, 40002, DCCP_RESPONSE, 900, ack=100, service=0x52545020)),
+                (S, C, 33, dccp(S, C, 5004, 40002, DCCP_RESPONSE, 900, ack=100,
+                                service=0x52545020)),
                 (C, S, 33, dccp(C, S, 40002, 5004, DCCP_DATA, 101, payload=b"rtp-data"))]
     if name == "dccp-discard-midstream":  # only Data: no opening seen
         return [(C, S, 33, dccp(C, S, 40003, 9, DCCP_DATA, 7, payload=b"x" * 12)),

@@ -25,6 +25,7 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import peer  # noqa: E402  (frame builders: expected byte counts)
 
 PY = sys.executable

@@ -141,6 +141,29 @@ c.check("pcapng cut in its last block: exit 1", r.rc == 1, "rc=%d" % r.rc)
 one_error(r, ngt, "truncated", "pcapng cut in its last block")
 flows_then_summary(r, SRCS[:4], "pcapng cut in its last block")
 
+# pcapng structure errors libpcap refuses mid-file: a packet on an interface never described,
+# a second interface of another link type. A second section is read on.
+F4 = FRAMES[:4]
+bad_if = write("undescribed-interface.pcapng", pg.pcapng_shb() + pg.pcapng_idb()
+               + pg.pcapng_epb(*F4[0]) + pg.pcapng_epb(F4[1][0], F4[1][1], iface=5)
+               + pg.pcapng_epb(*F4[2]))
+r = pl(bad_if)
+c.check("pcapng packet on an undescribed interface: exit 1", r.rc == 1, "rc=%d" % r.rc)
+one_error(r, bad_if, "interface", "pcapng packet on an undescribed interface")
+flows_then_summary(r, SRCS[:1], "pcapng packet on an undescribed interface")
+two_link = write("two-linktypes.pcapng", pg.pcapng_shb() + pg.pcapng_idb() + pg.pcapng_epb(*F4[0])
+                 + pg.pcapng_idb(linktype=101) + pg.pcapng_epb(*F4[2]))
+r = pl(two_link)
+c.check("pcapng with a second link type: exit 1", r.rc == 1, "rc=%d" % r.rc)
+one_error(r, two_link, "different from the type", "pcapng with a second link type")
+flows_then_summary(r, SRCS[:1], "pcapng with a second link type")
+two_sec = write("two-sections.pcapng", pg.pcapng_shb() + pg.pcapng_idb() + pg.pcapng_epb(*F4[0])
+                + pg.pcapng_shb() + pg.pcapng_idb() + pg.pcapng_epb(*F4[2]))
+r = pl(two_sec)
+c.check("pcapng with two sections: exit 0, both read", r.rc == 0 and r.err_lines == []
+        and [f["src"] for f in r.flows] == [SRCS[0], SRCS[2]],
+        "rc=%d err=%r" % (r.rc, r.err_lines))
+
 # --- not a capture -----------------------------------------------------------------------------
 txt = write("notes.txt", b"These are meeting notes, not a capture.\n" * 10)
 r = pl(txt)

@@ -21,6 +21,9 @@
 #define ARENA_ALIGN ((size_t)16)
 #define NAME_MAX_LEN 255  /* longer query names cannot match a stored key buffer */
 #define PORT_SPACE 65536u /* ports 0-65535 */
+/* Largest registry file read: IANA's XML is about 4 MB; 128 MiB leaves room for big
+ * services files while refusing endless input before it costs much memory. */
+#define PL_REGISTRY_MAX_BYTES ((size_t)128 << 20)
 /* Cap on (row, protocol, port) coverings, checked before allocating for them:
  * the IANA registry has about 100,000; hostile overlapping ranges could ask
  * for billions. 16 per (protocol, port) on average. */
@@ -699,6 +702,13 @@ pl_registry_load(struct pl_registry *reg, const char *path, pl_registry_warn_fn 
         if (feof(fp))
             break;
         if (len == cap) {
+            if (cap >= PL_REGISTRY_MAX_BYTES) { /* /dev/zero, a runaway pipe, a wrong file */
+                free(buf);
+                fclose(fp);
+                pl_err_set(err, "%s: larger than %zu MiB: not a registry", path,
+                           PL_REGISTRY_MAX_BYTES >> 20);
+                return -1;
+            }
             cap *= 2;
             char *nb = realloc(buf, cap + 1);
             if (nb == NULL)

@@ -33,18 +33,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "flow/flow_int.h"
 #include "portlabel/flow.h"
 #include "portlabel/registry.h"
 
+/* A secret seed from the kernel; the clock and addresses if it has none to give. */
+static uint64_t
+random_seed(void)
+{
+    uint64_t seed = 0;
+    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        seed = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)ts.tv_sec ^
+               (uint64_t)(uintptr_t)&seed;
+    }
+    return seed;
+}
+
 #define PL_KEY_WORDS 5 /* both hashed keys are 40 bytes: five 64-bit words */
 
+/* Keyed by a per-table random seed, so that nobody can craft packets whose keys all land in
+ * one bucket (hash flooding: every look-up would walk the whole chain). */
 static inline uint32_t
-key_hash40(const void *key)
+key_hash40(const void *key, uint64_t seed)
 {
     uint64_t w[PL_KEY_WORDS];
-    uint64_t h = 0x9e3779b97f4a7c15ull;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ seed;
 
     memcpy(w, key, sizeof w);
     for (size_t i = 0; i < PL_KEY_WORDS; i++) {
@@ -69,7 +87,9 @@ key_differs40(const void *a, const void *b)
     return d != 0;
 }
 
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((void)(keylen), (hashv) = key_hash40(keyptr))
+/* Every HASH_* use below is inside a function with the table in scope as `ft`. */
+#define HASH_FUNCTION(keyptr, keylen, hashv)                                                 \
+    ((void)(keylen), (hashv) = key_hash40((keyptr), ft->hash_seed))
 #define HASH_KEYCMP(a, b, n) ((void)(n), key_differs40((a), (b)))
 #define uthash_fatal(msg) pl_die_oom(msg) /* one OOM policy, not exit(-1) */
 #define uthash_malloc(sz) hash_alloc(sz)
@@ -194,6 +214,7 @@ struct frag_entry {
 
 struct pl_flow_table {
     struct pl_flow_cfg cfg;
+    uint64_t hash_seed;            /* secret per table: keys the hash against flooding */
     const struct pl_registry *reg; /* borrowed */
     pl_flow_emit_fn emit;
     void *emit_ctx;
@@ -912,6 +933,7 @@ pl_flow_table_new(const struct pl_flow_cfg *cfg, const struct pl_registry *reg,
         return NULL;
     }
     ft->cfg = *cfg;
+    ft->hash_seed = random_seed();
     ft->reg = reg;
     ft->emit = emit;
     ft->emit_ctx = emit_ctx;

@@ -57,6 +57,9 @@ if(Python3_Interpreter_FOUND)
   # Hash flooding: 40,000 flows crafted to share one hash value must not cost much more than
   # 40,000 ordinary ones. Fails while the flow table's hash is unkeyed (reported for src/flow).
   pl_hardening_test(hash_flood hash_flood.py)
+  # Timestamps at random: 20,000 flows must not cost much more than in order. Fails while the
+  # flow table's timer lists are sorted by walking them (reported for src/flow).
+  pl_hardening_test(time_disorder time_disorder.py)
   # Hostile sizes: lengths in capture headers, huge registries. Sanitizer builds map terabytes
   # of shadow memory, so they run without the 1 GiB address-space limit.
   if(PL_SANITIZE OR PL_FUZZ)

@@ -1,7 +1,7 @@
 /* src/output/csv.c — flow and audit records as one RFC 4180 table (SPEC §6).
  *
  * One header row, then one row per record; fields quoted per RFC 4180 §2 by
- * pl_out_csv_field; a null value is an empty field; aliases are joined with
+ * pl_rec_csv_field; a null value is an empty field; aliases are joined with
  * ";". An RFC 4180 file holds a single table, so the run summary is not
  * written to the CSV stream: end() writes it in text form to opts.summary_out
  * (main passes stderr), if set. */
@@ -24,52 +24,55 @@ static const char audit_header[] =
 #define CSV_EOL "\r\n"
 
 static void
-put_str(FILE *o, const char *v)
+put_str(struct pl_rec *r, const char *v)
 {
-    putc(',', o);
-    pl_out_csv_field(o, v);
+    pl_rec_ch(r, ',');
+    pl_rec_csv_field(r, v);
 }
 
 static void
-put_u64(FILE *o, uint64_t v)
+put_u64(struct pl_rec *r, uint64_t v)
 {
-    putc(',', o);
-    pl_out_u64(o, v);
+    pl_rec_ch(r, ',');
+    pl_rec_u64(r, v);
 }
 
 /* The aliases as one field, joined with ';' and quoted as a whole when needed. */
 static void
-put_aliases(FILE *o, const struct pl_out_label *v)
+put_aliases(struct pl_rec *r, const struct pl_out_label *v)
 {
     bool quote = false;
 
-    putc(',', o);
+    pl_rec_ch(r, ',');
     for (uint32_t i = 0; i < v->alias_count && !quote; i++)
         quote = strpbrk(v->aliases[i], ",\"\r\n") != NULL;
     if (quote)
-        putc('"', o);
+        pl_rec_ch(r, '"');
     for (uint32_t i = 0; i < v->alias_count; i++) {
         if (i > 0)
-            putc(';', o);
-        for (const char *p = v->aliases[i]; *p != '\0'; p++) {
-            if (*p == '"')
-                putc('"', o); /* RFC 4180 §2.7 */
-            putc(*p, o);
+            pl_rec_ch(r, ';');
+        for (const char *p = v->aliases[i];;) {
+            size_t n = strcspn(p, "\"");
+            pl_rec_mem(r, p, n);
+            if (p[n] == '\0')
+                break;
+            pl_rec_lit(r, "\"\""); /* RFC 4180 §2.7 */
+            p += n + 1;
         }
     }
     if (quote)
-        putc('"', o);
+        pl_rec_ch(r, '"');
 }
 
 static void
-put_label_tail(FILE *o, const struct pl_out_label *v)
+put_label_tail(struct pl_rec *r, const struct pl_out_label *v)
 {
-    put_str(o, v->service);
-    put_aliases(o, v);
-    put_str(o, v->description);
-    put_str(o, v->status);
-    put_str(o, v->port_class);
-    put_str(o, v->unauthorized);
+    put_str(r, v->service);
+    put_aliases(r, v);
+    put_str(r, v->description);
+    put_str(r, v->status);
+    put_str(r, v->port_class);
+    put_str(r, v->unauthorized);
 }
 
 static int
@@ -79,70 +82,72 @@ csv_begin(struct pl_sink *s, struct pl_err *err)
     return pl_sink_record_done(s, err);
 }
 
+/* A record is built in a struct pl_rec on the stack and written with one fwrite. */
 static int
 csv_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
 {
-    FILE *o = s->out;
+    struct pl_rec r;
     struct pl_out_label v;
-    char ts[PL_TS_BUFSZ], addr[PL_ADDR_BUFSZ], flags[PL_TCP_FLAGS_BUFSZ];
     uint16_t vid;
 
+    pl_rec_init(&r, s->out);
     pl_out_label_view(&f->label, &v);
-    pl_out_ts(ts, f->first_ts_us);
-    fputs("flow,", o);
-    fputs(ts, o);
-    pl_out_ts(ts, f->last_ts_us);
-    putc(',', o);
-    fputs(ts, o);
-    put_u64(o, f->key.ip_version);
-    put_str(o, pl_out_flow_proto(f));
+    pl_rec_lit(&r, "flow,");
+    pl_rec_ts(&r, f->first_ts_us);
+    pl_rec_ch(&r, ',');
+    pl_rec_ts(&r, f->last_ts_us);
+    put_u64(&r, f->key.ip_version);
+    put_str(&r, pl_out_flow_proto(f));
     if (pl_out_flow_vlan(f, &vid))
-        put_u64(o, vid);
+        put_u64(&r, vid);
     else
-        putc(',', o);
-    pl_out_addr(addr, sizeof addr, pl_flow_src(f), f->key.ip_version);
-    put_str(o, addr);
-    put_u64(o, pl_flow_sport(f));
-    pl_out_addr(addr, sizeof addr, pl_flow_dst(f), f->key.ip_version);
-    put_str(o, addr);
-    put_u64(o, pl_flow_dport(f));
-    put_u64(o, f->pkts_fwd);
-    put_u64(o, f->bytes_fwd);
-    put_u64(o, f->pkts_rev);
-    put_u64(o, f->bytes_rev);
+        pl_rec_ch(&r, ',');
+    pl_rec_ch(&r, ','); /* addresses and flag letters need no quoting */
+    pl_rec_addr(&r, pl_flow_src(f), f->key.ip_version);
+    put_u64(&r, pl_flow_sport(f));
+    pl_rec_ch(&r, ',');
+    pl_rec_addr(&r, pl_flow_dst(f), f->key.ip_version);
+    put_u64(&r, pl_flow_dport(f));
+    put_u64(&r, f->pkts_fwd);
+    put_u64(&r, f->bytes_fwd);
+    put_u64(&r, f->pkts_rev);
+    put_u64(&r, f->bytes_rev);
     if (pl_out_flow_is_tcp(f)) {
-        pl_out_tcp_flags(flags, f->tcp_flags_fwd);
-        put_str(o, flags);
-        pl_out_tcp_flags(flags, f->tcp_flags_rev);
-        put_str(o, flags);
+        pl_rec_ch(&r, ',');
+        pl_rec_tcp_flags(&r, f->tcp_flags_fwd);
+        pl_rec_ch(&r, ',');
+        pl_rec_tcp_flags(&r, f->tcp_flags_rev);
     } else {
-        fputs(",,", o);
+        pl_rec_lit(&r, ",,");
     }
-    put_u64(o, f->label.service_port);
-    put_str(o, v.basis);
-    put_label_tail(o, &v);
-    put_str(o, pl_end_reason_name((enum pl_end_reason)f->end_reason));
-    fputs(CSV_EOL, o);
+    put_u64(&r, f->label.service_port);
+    put_str(&r, v.basis);
+    put_label_tail(&r, &v);
+    put_str(&r, pl_end_reason_name((enum pl_end_reason)f->end_reason));
+    pl_rec_lit(&r, CSV_EOL);
+    pl_rec_flush(&r);
     return pl_sink_record_done(s, err);
 }
 
 static int
-csv_audit(struct pl_sink *s, const struct pl_audit_row *r, struct pl_err *err)
+csv_audit(struct pl_sink *s, const struct pl_audit_row *a, struct pl_err *err)
 {
-    FILE *o = s->out;
+    struct pl_rec r;
     struct pl_out_label v;
 
-    pl_out_label_view(&r->label, &v);
-    pl_out_csv_field(o, v.proto);
-    put_u64(o, r->label.service_port);
-    put_u64(o, r->flows);
-    put_u64(o, r->pkts);
-    put_u64(o, r->bytes);
-    put_u64(o, r->initiators);
-    put_u64(o, r->responders);
-    put_label_tail(o, &v);
-    put_u64(o, r->flows_unauthorized);
-    fputs(CSV_EOL, o);
+    pl_rec_init(&r, s->out);
+    pl_out_label_view(&a->label, &v);
+    pl_rec_csv_field(&r, v.proto);
+    put_u64(&r, a->label.service_port);
+    put_u64(&r, a->flows);
+    put_u64(&r, a->pkts);
+    put_u64(&r, a->bytes);
+    put_u64(&r, a->initiators);
+    put_u64(&r, a->responders);
+    put_label_tail(&r, &v);
+    put_u64(&r, a->flows_unauthorized);
+    pl_rec_lit(&r, CSV_EOL);
+    pl_rec_flush(&r);
     return pl_sink_record_done(s, err);
 }
 

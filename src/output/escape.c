@@ -1,10 +1,9 @@
 /* src/output/escape.c — escaping untrusted text for JSON (RFC 8259 §7), CSV (RFC 4180) and terminals. */
-#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "portlabel/output.h"
+#include "output/output_int.h"
 
 /* Length of the valid UTF-8 sequence at s (RFC 3629 §4), or 0 when invalid. */
 static size_t
@@ -31,61 +30,113 @@ utf8_len(const unsigned char *s)
     return 0;
 }
 
-void
-pl_out_json_str(FILE *out, const char *s)
+/* True for bytes a JSON string carries as they are: printable ASCII other than '"' and '\\'.
+ * Bytes from 0x80 are checked as UTF-8 sequences; the rest are escaped. */
+static inline bool
+json_plain(unsigned char c)
 {
-    const unsigned char *p = (const unsigned char *)s;
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* The escape of byte c, which json_plain rejected and which does not start a valid UTF-8
+ * sequence; returns its length (at most 6). */
+static size_t
+json_escape(char out[6], unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    switch (c) {
+    case '"': memcpy(out, "\\\"", 2); return 2;
+    case '\\': memcpy(out, "\\\\", 2); return 2;
+    case '\n': memcpy(out, "\\n", 2); return 2;
+    case '\r': memcpy(out, "\\r", 2); return 2;
+    case '\t': memcpy(out, "\\t", 2); return 2;
+    default:
+        if (c < 0x20 || c == 0x7f) {
+            memcpy(out, "\\u00", 4);
+            out[4] = hex[c >> 4];
+            out[5] = hex[c & 15u];
+        } else {
+            memcpy(out, "\\ufffd", 6); /* invalid byte: replacement character */
+        }
+        return 6;
+    }
+}
+
+/* Runs of bytes that need no escaping are copied in one piece. */
+void
+pl_rec_json_str(struct pl_rec *r, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s, *run;
 
     if (s == NULL) {
-        fputs("null", out);
+        pl_rec_lit(r, "null");
         return;
     }
-    putc('"', out);
-    while (*p != '\0') {
-        size_t n = utf8_len(p);
-        if (n == 0) {
-            fputs("\\ufffd", out); /* invalid byte: replacement character */
+    pl_rec_ch(r, '"');
+    for (run = p;;) {
+        if (json_plain(*p)) {
             p++;
             continue;
         }
-        if (n > 1) {
-            fwrite(p, 1, n, out);
-            p += n;
-            continue;
+        if (*p >= 0x80) {
+            size_t n = utf8_len(p);
+            if (n > 0) {
+                p += n;
+                continue;
+            }
         }
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                fprintf(out, "\\u%04x", *p);
-            else
-                putc(*p, out);
-        }
-        p++;
+        pl_rec_mem(r, run, (size_t)(p - run));
+        if (*p == '\0')
+            break;
+        char e[6];
+        pl_rec_mem(r, e, json_escape(e, *p));
+        run = ++p;
     }
-    putc('"', out);
+    pl_rec_ch(r, '"');
+}
+
+void
+pl_out_json_str(FILE *out, const char *s)
+{
+    struct pl_rec r;
+
+    pl_rec_init(&r, out);
+    pl_rec_json_str(&r, s);
+    pl_rec_flush(&r);
+}
+
+/* RFC 4180 §2.6-2.7: quoted when it holds a comma, quote or line break; quotes doubled. */
+void
+pl_rec_csv_field(struct pl_rec *r, const char *s)
+{
+    if (s == NULL)
+        return;
+    size_t n = strcspn(s, ",\"\r\n");
+    if (s[n] == '\0') {
+        pl_rec_mem(r, s, n);
+        return;
+    }
+    pl_rec_ch(r, '"');
+    for (;;) {
+        n = strcspn(s, "\"");
+        pl_rec_mem(r, s, n);
+        if (s[n] == '\0')
+            break;
+        pl_rec_lit(r, "\"\"");
+        s += n + 1;
+    }
+    pl_rec_ch(r, '"');
 }
 
 void
 pl_out_csv_field(FILE *out, const char *s)
 {
-    if (s == NULL)
-        return;
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    putc('"', out);
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p == '"')
-            putc('"', out); /* RFC 4180 §2.7: a quote inside quotes is doubled */
-        putc(*p, out);
-    }
-    putc('"', out);
+    struct pl_rec r;
+
+    pl_rec_init(&r, out);
+    pl_rec_csv_field(&r, s);
+    pl_rec_flush(&r);
 }
 
 /* True for a valid multi-byte character a terminal must not receive raw: the
@@ -138,13 +189,106 @@ pl_out_text_str(FILE *out, const char *s)
     }
 }
 
+/* Lower-case hex digits of w without leading zeros; returns their count. */
+static size_t
+hex16(char *out, unsigned w)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+
+    for (int sh = 12; sh >= 0; sh -= 4) {
+        unsigned d = (w >> sh) & 15u;
+        if (d != 0 || n > 0 || sh == 0)
+            out[n++] = hex[d];
+    }
+    return n;
+}
+
+/* Decimal a.b.c.d; returns the length (at most 15). */
+static size_t
+ipv4_text(char *out, const uint8_t a[4])
+{
+    size_t n = 0;
+
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (i > 0)
+            out[n++] = '.';
+        if (v >= 100) {
+            out[n++] = (char)('0' + v / 100u);
+            v %= 100u;
+            out[n++] = (char)('0' + v / 10u);
+        } else if (v >= 10) {
+            out[n++] = (char)('0' + v / 10u);
+        }
+        out[n++] = (char)('0' + v % 10u);
+    }
+    return n;
+}
+
+/* The text inet_ntop(3) gives (RFC 5952 §4 as the C library does it: the first longest run
+ * of two or more zero words becomes "::", and ::a.b.c.d / ::ffff:a.b.c.d keep the embedded
+ * IPv4 address in dotted form); without the library call, which costs thousands of
+ * instructions per address. Returns the length (at most 45). */
+static size_t
+ipv6_text(char *out, const uint8_t a[16])
+{
+    unsigned w[8];
+    int best = -1, best_len = 0, cur = -1, cur_len = 0;
+    size_t n = 0;
+
+    for (int i = 0; i < 8; i++) {
+        w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+        if (w[i] == 0) {
+            if (cur < 0)
+                cur = i, cur_len = 0;
+            if (++cur_len > best_len)
+                best = cur, best_len = cur_len;
+        } else {
+            cur = -1;
+        }
+    }
+    if (best_len < 2)
+        best = -1;
+    for (int i = 0; i < 8; i++) {
+        if (best >= 0 && i >= best && i < best + best_len) {
+            if (i == best)
+                out[n++] = ':';
+            continue;
+        }
+        if (i != 0)
+            out[n++] = ':';
+        if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff)))
+            return n + ipv4_text(out + n, a + 12);
+        n += hex16(out + n, w[i]);
+    }
+    if (best >= 0 && best + best_len == 8)
+        out[n++] = ':';
+    return n;
+}
+
+static size_t
+addr_text(char out[PL_ADDR_BUFSZ], const uint8_t addr[16], uint8_t ip_version)
+{
+    return ip_version == 4 ? ipv4_text(out, addr + 12) : ipv6_text(out, addr);
+}
+
+void
+pl_rec_addr(struct pl_rec *r, const uint8_t addr[16], uint8_t ip_version)
+{
+    r->len += addr_text(pl_rec_room(r, PL_ADDR_BUFSZ), addr, ip_version);
+}
+
 void
 pl_out_addr(char *buf, size_t len, const uint8_t addr[16], uint8_t ip_version)
 {
-    if (ip_version == 4) {
-        if (inet_ntop(AF_INET, addr + 12, buf, (socklen_t)len) == NULL && len > 0)
-            buf[0] = '\0';
-    } else if (inet_ntop(AF_INET6, addr, buf, (socklen_t)len) == NULL && len > 0) {
-        buf[0] = '\0';
+    char t[PL_ADDR_BUFSZ];
+    size_t n = addr_text(t, addr, ip_version);
+
+    if (n < len) {
+        memcpy(buf, t, n);
+        buf[n] = '\0';
+    } else if (len > 0) {
+        buf[0] = '\0'; /* too small, as inet_ntop fails */
     }
 }

@@ -5,7 +5,8 @@
 #include "output/output_int.h"
 
 /* ,"key":value — keys are our own constants; every string value goes through
- * pl_out_json_str. No printf on the per-record path: it dominated the profile. */
+ * pl_out_json_str / pl_rec_json_str. No printf on the per-record path: it dominated the
+ * profile. */
 #define KEY(k) ",\"" k "\":"
 
 static void
@@ -24,20 +25,25 @@ put_str(FILE *o, const char *key, const char *v)
 
 /* The label fields shared by flow and audit records, from "service" on. */
 static void
-put_label_tail(FILE *o, const struct pl_out_label *v)
+put_label_tail(struct pl_rec *r, const struct pl_out_label *v)
 {
-    put_str(o, KEY("service"), v->service);
-    fputs(",\"aliases\":[", o);
+    pl_rec_lit(r, KEY("service"));
+    pl_rec_json_str(r, v->service);
+    pl_rec_lit(r, ",\"aliases\":[");
     for (uint32_t i = 0; i < v->alias_count; i++) {
         if (i > 0)
-            putc(',', o);
-        pl_out_json_str(o, v->aliases[i]);
+            pl_rec_ch(r, ',');
+        pl_rec_json_str(r, v->aliases[i]);
     }
-    putc(']', o);
-    put_str(o, KEY("description"), v->description);
-    put_str(o, KEY("status"), v->status);
-    put_str(o, KEY("port_class"), v->port_class);
-    put_str(o, KEY("unauthorized"), v->unauthorized);
+    pl_rec_ch(r, ']');
+    pl_rec_lit(r, KEY("description"));
+    pl_rec_json_str(r, v->description);
+    pl_rec_lit(r, KEY("status"));
+    pl_rec_json_str(r, v->status);
+    pl_rec_lit(r, KEY("port_class"));
+    pl_rec_json_str(r, v->port_class);
+    pl_rec_lit(r, KEY("unauthorized"));
+    pl_rec_json_str(r, v->unauthorized);
 }
 
 static int
@@ -48,71 +54,94 @@ json_begin(struct pl_sink *s, struct pl_err *err)
     return 0;
 }
 
+/* A flow record is built in a struct pl_rec on the stack and written with one fwrite. */
 static int
 json_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
 {
-    FILE *o = s->out;
+    struct pl_rec r;
     struct pl_out_label v;
-    char ts[PL_TS_BUFSZ], addr[PL_ADDR_BUFSZ], flags[PL_TCP_FLAGS_BUFSZ];
     uint16_t vid;
 
+    pl_rec_init(&r, s->out);
     pl_out_label_view(&f->label, &v);
-    pl_out_ts(ts, f->first_ts_us);
-    fputs("{\"type\":\"flow\",\"first_seen\":", o);
-    fputs(ts, o);
-    pl_out_ts(ts, f->last_ts_us);
-    fputs(KEY("last_seen"), o);
-    fputs(ts, o);
-    put_u64(o, KEY("ip_version"), f->key.ip_version);
-    put_str(o, KEY("proto"), pl_out_flow_proto(f));
-    if (pl_out_flow_vlan(f, &vid))
-        put_u64(o, KEY("vlan"), vid);
-    else
-        fputs(",\"vlan\":null", o);
-    pl_out_addr(addr, sizeof addr, pl_flow_src(f), f->key.ip_version);
-    put_str(o, KEY("src"), addr);
-    put_u64(o, KEY("sport"), pl_flow_sport(f));
-    pl_out_addr(addr, sizeof addr, pl_flow_dst(f), f->key.ip_version);
-    put_str(o, KEY("dst"), addr);
-    put_u64(o, KEY("dport"), pl_flow_dport(f));
-    put_u64(o, KEY("pkts_fwd"), f->pkts_fwd);
-    put_u64(o, KEY("bytes_fwd"), f->bytes_fwd);
-    put_u64(o, KEY("pkts_rev"), f->pkts_rev);
-    put_u64(o, KEY("bytes_rev"), f->bytes_rev);
-    if (pl_out_flow_is_tcp(f)) {
-        pl_out_tcp_flags(flags, f->tcp_flags_fwd);
-        put_str(o, KEY("tcp_flags_fwd"), flags);
-        pl_out_tcp_flags(flags, f->tcp_flags_rev);
-        put_str(o, KEY("tcp_flags_rev"), flags);
+    pl_rec_lit(&r, "{\"type\":\"flow\",\"first_seen\":");
+    pl_rec_ts(&r, f->first_ts_us);
+    pl_rec_lit(&r, KEY("last_seen"));
+    pl_rec_ts(&r, f->last_ts_us);
+    pl_rec_lit(&r, KEY("ip_version"));
+    pl_rec_u64(&r, f->key.ip_version);
+    pl_rec_lit(&r, KEY("proto"));
+    pl_rec_json_str(&r, pl_out_flow_proto(f));
+    if (pl_out_flow_vlan(f, &vid)) {
+        pl_rec_lit(&r, KEY("vlan"));
+        pl_rec_u64(&r, vid);
     } else {
-        fputs(",\"tcp_flags_fwd\":null,\"tcp_flags_rev\":null", o);
+        pl_rec_lit(&r, ",\"vlan\":null");
     }
-    put_u64(o, KEY("service_port"), f->label.service_port);
-    put_str(o, KEY("basis"), v.basis);
-    put_label_tail(o, &v);
-    put_str(o, KEY("end_reason"), pl_end_reason_name((enum pl_end_reason)f->end_reason));
-    fputs("}\n", o);
+    pl_rec_lit(&r, ",\"src\":\"");
+    pl_rec_addr(&r, pl_flow_src(f), f->key.ip_version); /* no character needs escaping */
+    pl_rec_lit(&r, "\",\"sport\":");
+    pl_rec_u64(&r, pl_flow_sport(f));
+    pl_rec_lit(&r, ",\"dst\":\"");
+    pl_rec_addr(&r, pl_flow_dst(f), f->key.ip_version);
+    pl_rec_lit(&r, "\",\"dport\":");
+    pl_rec_u64(&r, pl_flow_dport(f));
+    pl_rec_lit(&r, KEY("pkts_fwd"));
+    pl_rec_u64(&r, f->pkts_fwd);
+    pl_rec_lit(&r, KEY("bytes_fwd"));
+    pl_rec_u64(&r, f->bytes_fwd);
+    pl_rec_lit(&r, KEY("pkts_rev"));
+    pl_rec_u64(&r, f->pkts_rev);
+    pl_rec_lit(&r, KEY("bytes_rev"));
+    pl_rec_u64(&r, f->bytes_rev);
+    if (pl_out_flow_is_tcp(f)) {
+        pl_rec_lit(&r, ",\"tcp_flags_fwd\":\""); /* flag letters need no escaping */
+        pl_rec_tcp_flags(&r, f->tcp_flags_fwd);
+        pl_rec_lit(&r, "\",\"tcp_flags_rev\":\"");
+        pl_rec_tcp_flags(&r, f->tcp_flags_rev);
+        pl_rec_ch(&r, '"');
+    } else {
+        pl_rec_lit(&r, ",\"tcp_flags_fwd\":null,\"tcp_flags_rev\":null");
+    }
+    pl_rec_lit(&r, KEY("service_port"));
+    pl_rec_u64(&r, f->label.service_port);
+    pl_rec_lit(&r, KEY("basis"));
+    pl_rec_json_str(&r, v.basis);
+    put_label_tail(&r, &v);
+    pl_rec_lit(&r, KEY("end_reason"));
+    pl_rec_json_str(&r, pl_end_reason_name((enum pl_end_reason)f->end_reason));
+    pl_rec_lit(&r, "}\n");
+    pl_rec_flush(&r);
     return pl_sink_record_done(s, err);
 }
 
 static int
-json_audit(struct pl_sink *s, const struct pl_audit_row *r, struct pl_err *err)
+json_audit(struct pl_sink *s, const struct pl_audit_row *a, struct pl_err *err)
 {
-    FILE *o = s->out;
+    struct pl_rec r;
     struct pl_out_label v;
 
-    pl_out_label_view(&r->label, &v);
-    fputs("{\"type\":\"audit\"", o);
-    put_str(o, KEY("proto"), v.proto);
-    put_u64(o, KEY("service_port"), r->label.service_port);
-    put_u64(o, KEY("flows"), r->flows);
-    put_u64(o, KEY("packets"), r->pkts);
-    put_u64(o, KEY("bytes"), r->bytes);
-    put_u64(o, KEY("initiators"), r->initiators);
-    put_u64(o, KEY("responders"), r->responders);
-    put_label_tail(o, &v);
-    put_u64(o, KEY("flows_unauthorized"), r->flows_unauthorized);
-    fputs("}\n", o);
+    pl_rec_init(&r, s->out);
+    pl_out_label_view(&a->label, &v);
+    pl_rec_lit(&r, "{\"type\":\"audit\"" KEY("proto"));
+    pl_rec_json_str(&r, v.proto);
+    pl_rec_lit(&r, KEY("service_port"));
+    pl_rec_u64(&r, a->label.service_port);
+    pl_rec_lit(&r, KEY("flows"));
+    pl_rec_u64(&r, a->flows);
+    pl_rec_lit(&r, KEY("packets"));
+    pl_rec_u64(&r, a->pkts);
+    pl_rec_lit(&r, KEY("bytes"));
+    pl_rec_u64(&r, a->bytes);
+    pl_rec_lit(&r, KEY("initiators"));
+    pl_rec_u64(&r, a->initiators);
+    pl_rec_lit(&r, KEY("responders"));
+    pl_rec_u64(&r, a->responders);
+    put_label_tail(&r, &v);
+    pl_rec_lit(&r, KEY("flows_unauthorized"));
+    pl_rec_u64(&r, a->flows_unauthorized);
+    pl_rec_lit(&r, "}\n");
+    pl_rec_flush(&r);
     return pl_sink_record_done(s, err);
 }
 

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "portlabel/output.h"
 
@@ -56,5 +58,71 @@ void pl_out_ts(char buf[PL_TS_BUFSZ], uint64_t ts_us);
 
 /* Address text: "a.b.c.d" or inet_ntop's IPv6 form. */
 #define PL_ADDR_BUFSZ 48
+
+/* A record under construction: pieces are copied into buf and written to out with one fwrite
+ * per record. Every append checks the room left and writes buf out first when the piece would
+ * not fit, so a field of any length (a registry row may carry megabytes) passes through this
+ * fixed buffer: pieces longer than the buffer go to the stream directly. */
+#define PL_REC_LEN 4096
+struct pl_rec {
+    FILE *out;
+    size_t len; /* bytes in buf */
+    char buf[PL_REC_LEN];
+};
+
+static inline void
+pl_rec_init(struct pl_rec *r, FILE *out)
+{
+    r->out = out;
+    r->len = 0;
+}
+
+/* Write buf to the stream and empty it (errors show on the stream: ferror). */
+void pl_rec_flush(struct pl_rec *r);
+
+/* Room for n more bytes at buf + len, flushing first when needed; n <= PL_REC_LEN. */
+static inline char *
+pl_rec_room(struct pl_rec *r, size_t n)
+{
+    if (n > sizeof r->buf - r->len)
+        pl_rec_flush(r);
+    return r->buf + r->len;
+}
+
+void pl_rec_mem_slow(struct pl_rec *r, const void *p, size_t n);
+
+static inline void
+pl_rec_mem(struct pl_rec *r, const void *p, size_t n)
+{
+    if (n <= sizeof r->buf - r->len) {
+        memcpy(r->buf + r->len, p, n);
+        r->len += n;
+    } else {
+        pl_rec_mem_slow(r, p, n);
+    }
+}
+
+/* A string literal, without its NUL. */
+#define pl_rec_lit(r, s) pl_rec_mem((r), (s), sizeof(s) - 1)
+
+static inline void
+pl_rec_str(struct pl_rec *r, const char *s)
+{
+    pl_rec_mem(r, s, strlen(s));
+}
+
+static inline void
+pl_rec_ch(struct pl_rec *r, char c)
+{
+    *pl_rec_room(r, 1) = c;
+    r->len++;
+}
+
+void pl_rec_u64(struct pl_rec *r, uint64_t v);                 /* decimal */
+void pl_rec_ts(struct pl_rec *r, uint64_t ts_us);              /* "SEC.UUUUUU" */
+void pl_rec_addr(struct pl_rec *r, const uint8_t addr[16], uint8_t ip_version); /* as pl_out_addr */
+void pl_rec_json_str(struct pl_rec *r, const char *s); /* as pl_out_json_str */
+void pl_rec_csv_field(struct pl_rec *r, const char *s); /* as pl_out_csv_field */
+void pl_rec_tcp_flags(struct pl_rec *r, uint8_t flags); /* as pl_out_tcp_flags */
 
 #endif

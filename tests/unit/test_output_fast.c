@@ -1,0 +1,150 @@
+/* tests/unit/test_output_fast.c — the output's fast formatters against the library calls they
+ * replaced: addresses against inet_ntop(3) (RFC 5952 text as the C library writes it), and the
+ * record buffer against long and hostile strings (RFC 8259 §7 escaping, RFC 4180 quoting). */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/output_int.h"
+
+/* splitmix64: a reproducible stream of test addresses */
+static uint64_t
+next_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void
+check_addr(const uint8_t a[16], uint8_t version)
+{
+    char want[INET6_ADDRSTRLEN], got[PL_ADDR_BUFSZ];
+
+    cr_assert_not_null(inet_ntop(version == 4 ? AF_INET : AF_INET6, version == 4 ? a + 12 : a,
+                                 want, sizeof want));
+    pl_out_addr(got, sizeof got, a, version);
+    cr_assert_str_eq(got, want);
+}
+
+Test(output_fast, ipv6_text_equals_inet_ntop_for_every_zero_word_pattern)
+{
+    uint64_t seed = 5;
+    uint8_t a[16];
+
+    /* every subset of zero 16-bit words, the rest random (small and large values), and the
+     * IPv4-mapped / compatible forms that inet_ntop writes in dotted quad */
+    for (unsigned mask = 0; mask < 256; mask++) {
+        for (int rep = 0; rep < 64; rep++) {
+            for (int w = 0; w < 8; w++) {
+                uint64_t r = next_rand(&seed);
+                unsigned v = (unsigned)(r & 0xffffu);
+                if ((r >> 16) % 4 == 0)
+                    v &= 0xfu; /* short hex */
+                if ((r >> 16) % 4 == 1)
+                    v &= 0xffu;
+                if (v == 0)
+                    v = 1;
+                if (mask & (1u << w))
+                    v = 0;
+                if (w == 5 && rep % 8 == 1)
+                    v = 0xffff;
+                a[2 * w] = (uint8_t)(v >> 8);
+                a[2 * w + 1] = (uint8_t)v;
+            }
+            check_addr(a, 6);
+        }
+    }
+}
+
+Test(output_fast, ipv4_text_equals_inet_ntop)
+{
+    uint64_t seed = 9;
+    uint8_t a[16] = {0};
+
+    for (int i = 0; i < 100000; i++) {
+        uint64_t r = next_rand(&seed);
+        memcpy(a + 12, &r, 4);
+        if (i % 3 == 0)
+            a[12 + i % 4] = (uint8_t)(i % 20); /* one- and two-digit parts */
+        check_addr(a, 4);
+    }
+}
+
+Test(output_fast, address_longer_than_the_buffer_gives_an_empty_string)
+{
+    uint8_t a[16];
+    char small[8] = "xxxxxxx";
+
+    memset(a, 0xab, sizeof a);
+    pl_out_addr(small, sizeof small, a, 6);
+    cr_assert_str_eq(small, "");
+}
+
+/* Text the record buffer writes for one JSON string or CSV field. */
+static char *
+render(void (*fn)(struct pl_rec *, const char *), const char *s, size_t prefix, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    struct pl_rec *r = malloc(sizeof *r);
+
+    cr_assert_not_null(f);
+    cr_assert_not_null(r);
+    pl_rec_init(r, f);
+    for (size_t i = 0; i < prefix; i++) /* leaves the buffer almost full */
+        pl_rec_ch(r, 'p');
+    fn(r, s);
+    pl_rec_flush(r);
+    fclose(f);
+    free(r);
+    return buf;
+}
+
+Test(output_fast, json_string_longer_than_the_record_buffer_is_escaped_whole)
+{
+    size_t n = 3 * PL_REC_LEN + 17, len;
+    char *s = malloc(n + 1);
+
+    cr_assert_not_null(s);
+    for (size_t i = 0; i < n; i++)
+        s[i] = (char)("ab\"\\\n\x01\x7f\xc3\xa9\xff"[i % 10]);
+    s[n] = '\0';
+    for (size_t prefix = 0; prefix < PL_REC_LEN; prefix += PL_REC_LEN / 4 - 1) {
+        char *out = render(pl_rec_json_str, s, prefix, &len);
+        /* per 10 input bytes: a b \" \\ \n \u0001 \u007f é \ufffd: 1+1+2+2+2+6+6+2+6 = 28 */
+        size_t groups = n / 10, want = prefix + 2 + groups * 28;
+        const size_t tail_out[] = {0, 1, 2, 4, 6, 8, 14, 20}; /* the last n % 10 bytes */
+        want += tail_out[n % 10];
+        cr_assert_eq(len, want, "prefix %zu: %zu bytes, want %zu", prefix, len, want);
+        cr_assert_eq(memcmp(out + prefix, "\"ab\\\"\\\\\\n\\u0001\\u007f\xc3\xa9\\ufffdab", 31), 0);
+        cr_assert_eq(out[len - 1], '"');
+        free(out);
+    }
+    free(s);
+}
+
+Test(output_fast, csv_field_longer_than_the_record_buffer_is_quoted_whole)
+{
+    size_t n = 2 * PL_REC_LEN + 3, len;
+    char *s = malloc(n + 1);
+
+    cr_assert_not_null(s);
+    for (size_t i = 0; i < n; i++)
+        s[i] = i % 100 == 7 ? '"' : 'x';
+    s[n] = '\0';
+    char *out = render(pl_rec_csv_field, s, PL_REC_LEN - 3, &len);
+    size_t quotes = 0;
+    for (size_t i = 0; i < n; i++)
+        quotes += s[i] == '"';
+    cr_assert_eq(len, PL_REC_LEN - 3 + n + quotes + 2);
+    cr_assert_eq(out[PL_REC_LEN - 3], '"');
+    cr_assert_eq(memcmp(out + PL_REC_LEN - 2, "xxxxxxx\"\"xx", 11), 0);
+    cr_assert_eq(out[len - 1], '"');
+    free(out);
+    free(s);
+}

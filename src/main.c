@@ -294,8 +294,9 @@ parse_options(int argc, char **argv, struct options *o)
                 return usage_error("invalid active timeout '%s' (seconds)", optarg);
             break;
         case OPT_MAX_FLOWS:
-            if (!parse_u64(optarg, UINT32_MAX, &v) || v == 0)
-                return usage_error("invalid --max-flows '%s'", optarg);
+            if (!parse_u64(optarg, PL_FLOW_MAX_LIMIT, &v) || v == 0)
+                return usage_error("invalid --max-flows '%s' (1 to %u)", optarg,
+                                   (unsigned)PL_FLOW_MAX_LIMIT);
             o->max_flows = (uint32_t)v;
             break;
         case OPT_VERSION:

@@ -8,7 +8,8 @@ lengths: a pcap whose file header claims a 2 GB or 4 GB snaplen reads normally (
          with one read-error line (flows before it written, exit 1); a 4 GB wire length is
          only a number; a pcapng packet claiming 4 GB likewise. Each run has its address space
          limited to 1 GiB (RLIMIT_AS) so that allocating the claimed length would fail, and
-         its peak RSS must stay under 64 MB.
+         its peak RSS must stay under 64 MB. --max-flows beyond the table's index limit
+         (2^30) is a usage error.
 registry: a 10 MB field (CSV quoted and unquoted, a 10 MB name, a services(5) line, XML), XML
          entity expansion (billion laughs) and an external entity, and
          a registry of 1,000,000 rows (CSV and XML): loaded, labels right, in bounded time
@@ -112,6 +113,13 @@ if a.case == "lengths":
     one_error(r, f, "invalid packet capture length", "pcapng packet claiming 4 GB")
     c.check("pcapng packet claiming 4 GB: the flow before it, then the summary",
             [x["src"] for x in r.flows] == SRCS[:1] and r.summary is not None)
+    # --max-flows beyond what the table can index is a usage error, not a failed run
+    f = write("four-flows.pcap", pg.pcap(FR))
+    for v in ("1073741825", "4294967295", "99999999999", "0"):
+        r = pl([f], extra=["--max-flows", v])
+        c.check("--max-flows %s: usage error (exit 2) naming the option" % v,
+                r.rc == 2 and r.out == b"" and any("--max-flows" in l for l in r.err_lines),
+                "rc=%r err=%r" % (r.rc, r.err_lines[:2]))
     rss = max(rss_seen)
     print("measured: largest peak RSS of these runs %.1f MB" % (rss / 1024.0))
     c.check("no run's peak RSS reached 64 MB (nothing allocated for the claimed lengths)",

@@ -5,7 +5,9 @@
 
 lengths: a pcap whose file header claims a 2 GB or 4 GB snaplen reads normally (libpcap
          clamps it); a record claiming a 4 GB (or 262,145-byte) capture length is refused
-         with one read-error line (flows before it written, exit 1); a 4 GB wire length is
+         with one read-error line by libpcap (flows before it written, exit 1), and a record
+         libpcap lets through above 262,144 bytes (USBPCAP) is refused alone by portlabel
+         (bad_records); a 4 GB wire length is
          only a number; a pcapng packet claiming 4 GB likewise. Each run has its address space
          limited to 1 GiB (RLIMIT_AS) so that allocating the claimed length would fail, and
          its peak RSS must stay under 64 MB. --max-flows beyond the table's index limit
@@ -66,6 +68,7 @@ def one_error(r, name, why, label):
 
 FR = pg.syn_flows(4)
 SRCS = ["10.0.0.%d" % i for i in range(4)]
+T0 = 1700000000000000
 
 if a.case == "lengths":
     rss_seen = []
@@ -113,6 +116,18 @@ if a.case == "lengths":
     one_error(r, f, "invalid packet capture length", "pcapng packet claiming 4 GB")
     c.check("pcapng packet claiming 4 GB: the flow before it, then the summary",
             [x["src"] for x in r.flows] == SRCS[:1] and r.summary is not None)
+    # a link type libpcap allows records over 262,144 bytes for (USBPCAP, 249: up to 1 MB):
+    # portlabel's own cap refuses the record alone, and reading goes on
+    f = write("usbpcap-300000.pcap", pg.pcap_header(snaplen=0xFFFFFFFF, linktype=249)
+              + pg.pcap_record(T0, b"\0" * 64) + pg.pcap_record(T0 + 1, b"\0" * 300000)
+              + pg.pcap_record(T0 + 2, b"\0" * 64))
+    r = pl([f])
+    rss_seen.append(r.rss_kb)
+    s = r.summary or {}
+    c.check("a 300,000-byte record libpcap accepts: refused alone (bad_records 1, the other 2 "
+            "read), exit 0", r.rc == 0 and s.get("bad_records") == 1
+            and s.get("packets_total") == 3 and s.get("unsupported_link") == 2,
+            "rc=%r %r err=%r" % (r.rc, s, r.err_lines[:2]))
     # --max-flows beyond what the table can index is a usage error, not a failed run
     f = write("four-flows.pcap", pg.pcap(FR))
     for v in ("1073741825", "4294967295", "99999999999", "0"):

@@ -19,6 +19,7 @@ struct pl_pipeline {
     /* Look-ahead: frames are decoded PL_AHEAD frames before they are counted, so the flow
      * table's prefetch hints can overlap the memory loads of consecutive look-ups. */
     struct pl_pkt ring[PL_AHEAD];
+    struct pl_flow_lookup ring_lk[PL_AHEAD]; /* key, hash, direction: computed once per frame */
     enum pl_decode_status ring_st[PL_AHEAD];
     uint64_t ring_ts[PL_AHEAD];
     unsigned head;  /* next slot to fill, mod PL_AHEAD */
@@ -129,7 +130,8 @@ count_frame(struct pl_pipeline *p, unsigned slot)
     pl_flow_table_advance(p->ft, p->ring_ts[slot]);
     switch (p->ring_st[slot]) {
     case PL_DEC_OK:
-        (void)pl_flow_table_packet(p->ft, pkt); /* unattributed fragments are counted there */
+        /* unattributed fragments are counted there */
+        (void)pl_flow_table_packet_prepared(p->ft, pkt, &p->ring_lk[slot]);
         break;
     case PL_DEC_TRUNCATED:
         p->sum.truncated++;
@@ -151,14 +153,14 @@ count_frame(struct pl_pipeline *p, unsigned slot)
 
 /* Hint the flow table about the frame counted in `later` frames' time. */
 static void
-hint(struct pl_pipeline *p, unsigned later, void (*fn)(const struct pl_flow_table *,
-                                                       const struct pl_pkt *))
+hint(struct pl_pipeline *p, unsigned later,
+     void (*fn)(const struct pl_flow_table *, const struct pl_flow_lookup *))
 {
     unsigned back = PL_AHEAD - later; /* frames since it was decoded */
     if (back < p->count) {
         unsigned slot = (p->head - 1 - back + PL_AHEAD) % PL_AHEAD;
         if (p->ring_st[slot] == PL_DEC_OK)
-            fn(p->ft, &p->ring[slot]);
+            fn(p->ft, &p->ring_lk[slot]);
     }
 }
 
@@ -172,12 +174,14 @@ pl_pipeline_frame(struct pl_pipeline *p, const struct pl_frame *fr)
     }
     unsigned slot = p->head % PL_AHEAD;
     p->ring_st[slot] = pl_decode_frame(fr, &p->ring[slot]);
+    if (p->ring_st[slot] == PL_DEC_OK)
+        pl_flow_table_prepare(p->ft, &p->ring[slot], &p->ring_lk[slot]);
     p->ring_ts[slot] = fr->ts_us;
     p->head = (p->head + 1) % PL_AHEAD;
     p->count++;
-    hint(p, PL_AHEAD, pl_flow_table_prefetch_bucket);
-    hint(p, 10, pl_flow_table_prefetch_flow);
-    hint(p, 5, pl_flow_table_prefetch_links);
+    hint(p, PL_AHEAD, pl_flow_table_hint_bucket);
+    hint(p, 10, pl_flow_table_hint_flow);
+    hint(p, 5, pl_flow_table_hint_links);
     if (p->opts.max_packets != 0 && p->sum.packets_total >= p->opts.max_packets)
         return false;
     return !p->write_failed;

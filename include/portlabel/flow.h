@@ -132,6 +132,24 @@ void pl_flow_table_prefetch_bucket(const struct pl_flow_table *ft, const struct 
 void pl_flow_table_prefetch_flow(const struct pl_flow_table *ft, const struct pl_pkt *pkt);
 void pl_flow_table_prefetch_links(const struct pl_flow_table *ft, const struct pl_pkt *pkt);
 
+/* The same, with the look-up computed once per packet: pl_flow_table_prepare() fills the
+ * canonical key, its (table-seeded) hash and the direction (nothing for a later fragment),
+ * and the _hint_ calls and pl_flow_table_packet_prepared() (same as pl_flow_table_packet)
+ * reuse it. */
+struct pl_flow_lookup {
+    struct pl_flow_key key;
+    uint32_t hashv;
+    bool from_hi; /* as pl_flow_key_make returns */
+    bool keyed;   /* false for a later fragment: looked up by its fragment key */
+};
+void pl_flow_table_prepare(const struct pl_flow_table *ft, const struct pl_pkt *pkt,
+                           struct pl_flow_lookup *lk);
+bool pl_flow_table_packet_prepared(struct pl_flow_table *ft, const struct pl_pkt *pkt,
+                                   const struct pl_flow_lookup *lk);
+void pl_flow_table_hint_bucket(const struct pl_flow_table *ft, const struct pl_flow_lookup *lk);
+void pl_flow_table_hint_flow(const struct pl_flow_table *ft, const struct pl_flow_lookup *lk);
+void pl_flow_table_hint_links(const struct pl_flow_table *ft, const struct pl_flow_lookup *lk);
+
 /* End every live flow (end of input or shutdown), in order of first packet;
  * a flow whose TCP close was seen ends as `closed`, the others as `why`. */
 void pl_flow_table_finish(struct pl_flow_table *ft, enum pl_end_reason why);

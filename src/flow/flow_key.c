@@ -8,37 +8,29 @@
 static inline uint64_t
 load_be64(const uint8_t *p)
 {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
+    uint64_t v;
+
+    memcpy(&v, p, sizeof v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
     return v;
 }
 
-/* memcmp(a, b, 16) without the library call: this runs for every packet. */
-static inline int
-addr_cmp(const uint8_t a[16], const uint8_t b[16])
-{
-    uint64_t a0 = load_be64(a), b0 = load_be64(b);
-    if (a0 != b0)
-        return a0 < b0 ? -1 : 1;
-    uint64_t a1 = load_be64(a + 8), b1 = load_be64(b + 8);
-    if (a1 != b1)
-        return a1 < b1 ? -1 : 1;
-    return 0;
-}
-
 /* Both directions of a conversation give the same key: the smaller (address,
- * port) endpoint comes first. The key is zeroed first since the table hashes
- * its raw bytes. */
+ * port) endpoint comes first. Every byte of the key is written (it has no
+ * padding), since the table hashes its raw bytes. Branch-free selection: this
+ * runs for every packet. */
 bool
 pl_flow_key_make(struct pl_flow_key *k, const struct pl_pkt *pkt)
 {
-    int cmp = addr_cmp(pkt->src, pkt->dst);
-    bool swap = cmp > 0 || (cmp == 0 && pkt->sport > pkt->dport);
+    uint64_t s0 = load_be64(pkt->src), s1 = load_be64(pkt->src + 8);
+    uint64_t d0 = load_be64(pkt->dst), d1 = load_be64(pkt->dst + 8);
+    bool swap = s0 != d0 ? s0 > d0 : s1 != d1 ? s1 > d1 : pkt->sport > pkt->dport;
+    const uint8_t *lo = swap ? pkt->dst : pkt->src, *hi = swap ? pkt->src : pkt->dst;
 
-    memset(k, 0, sizeof *k);
-    memcpy(k->addr_lo, swap ? pkt->dst : pkt->src, sizeof k->addr_lo);
-    memcpy(k->addr_hi, swap ? pkt->src : pkt->dst, sizeof k->addr_hi);
+    memcpy(k->addr_lo, lo, sizeof k->addr_lo);
+    memcpy(k->addr_hi, hi, sizeof k->addr_hi);
     k->port_lo = swap ? pkt->dport : pkt->sport;
     k->port_hi = swap ? pkt->sport : pkt->dport;
     k->vlan_id = pkt->vlan_count > 0 ? pkt->vlan[0] : 0;

@@ -818,12 +818,34 @@ frag_later(struct pl_flow_table *ft, const struct pl_pkt *pkt)
     return true;
 }
 
+void
+pl_flow_table_prepare(const struct pl_flow_table *ft, const struct pl_pkt *pkt,
+                      struct pl_flow_lookup *lu)
+{
+    unsigned hashv;
+
+    lu->keyed = pkt->frag != PL_FRAG_LATER;
+    if (!lu->keyed)
+        return; /* looked up by its fragment key instead */
+    lu->from_hi = pl_flow_key_make(&lu->key, pkt);
+    HASH_VALUE(&lu->key, sizeof lu->key, hashv);
+    lu->hashv = hashv;
+}
+
 bool
 pl_flow_table_packet(struct pl_flow_table *ft, const struct pl_pkt *pkt)
 {
-    struct pl_flow_key key;
+    struct pl_flow_lookup lu;
+
+    pl_flow_table_prepare(ft, pkt, &lu);
+    return pl_flow_table_packet_prepared(ft, pkt, &lu);
+}
+
+bool
+pl_flow_table_packet_prepared(struct pl_flow_table *ft, const struct pl_pkt *pkt,
+                              const struct pl_flow_lookup *lu)
+{
     struct flow_node *n;
-    unsigned hashv;
     enum pl_proto proto;
 
     pl_flow_table_advance(ft, pkt->ts_us);
@@ -832,9 +854,9 @@ pl_flow_table_packet(struct pl_flow_table *ft, const struct pl_pkt *pkt)
     if (!pl_proto_from_ip(pkt->l4_proto, &proto))
         return false; /* not a transport this table keys (the decoder never passes one) */
 
-    bool from_hi = pl_flow_key_make(&key, pkt);
-    HASH_VALUE(&key, sizeof key, hashv);
-    HASH_FIND_BYHASHVALUE(hh, ft->head, &key, sizeof key, hashv, n);
+    bool from_hi = lu->from_hi;
+    unsigned hashv = lu->hashv;
+    HASH_FIND_BYHASHVALUE(hh, ft->head, &lu->key, sizeof lu->key, hashv, n);
 
     if (n != NULL && n->state == NODE_LIVE) {
         if ((n->flags & NF_CLOSE) && is_syn_only(pkt)) { /* SPEC §8: a SYN reopens at once */
@@ -850,7 +872,7 @@ pl_flow_table_packet(struct pl_flow_table *ft, const struct pl_pkt *pkt)
     } else {
         make_room(ft);
         n = node_take(ft);
-        n->key = key;
+        n->key = lu->key;
         HASH_ADD_KEYPTR_BYHASHVALUE(hh, ft->head, &n->key, sizeof n->key, hashv, n);
         hash_grow(ft);
         record_start(ft, n, pkt, proto, from_hi, true);
@@ -865,30 +887,25 @@ pl_flow_table_packet(struct pl_flow_table *ft, const struct pl_pkt *pkt)
 }
 
 static inline const UT_hash_bucket *
-bucket_of(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+bucket_of(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
 {
-    struct pl_flow_key key;
-    unsigned hashv;
-
-    (void)pl_flow_key_make(&key, pkt);
-    HASH_VALUE(&key, sizeof key, hashv);
     const UT_hash_table *tbl = ft->head->hh.tbl;
-    return &tbl->buckets[hashv & (tbl->num_buckets - 1u)];
+    return &tbl->buckets[lu->hashv & (tbl->num_buckets - 1u)];
 }
 
 void
-pl_flow_table_prefetch_bucket(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+pl_flow_table_hint_bucket(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
 {
-    if (pkt->frag != PL_FRAG_LATER)
-        __builtin_prefetch(bucket_of(ft, pkt));
+    if (lu->keyed)
+        __builtin_prefetch(bucket_of(ft, lu));
 }
 
 void
-pl_flow_table_prefetch_flow(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+pl_flow_table_hint_flow(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
 {
-    if (pkt->frag == PL_FRAG_LATER)
+    if (!lu->keyed)
         return;
-    const UT_hash_handle *hh = bucket_of(ft, pkt)->hh_head; /* cached by the bucket hint */
+    const UT_hash_handle *hh = bucket_of(ft, lu)->hh_head; /* cached by the bucket hint */
     if (hh != NULL) {
         const char *node = (const char *)hh - offsetof(struct flow_node, hh);
         __builtin_prefetch(node, 1);                                       /* lru links */
@@ -898,21 +915,44 @@ pl_flow_table_prefetch_flow(const struct pl_flow_table *ft, const struct pl_pkt 
 }
 
 void
-pl_flow_table_prefetch_links(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+pl_flow_table_hint_links(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
 {
-    struct pl_flow_key key;
     const struct flow_node *n;
-    unsigned hashv;
 
-    if (pkt->frag == PL_FRAG_LATER)
+    if (!lu->keyed)
         return;
-    (void)pl_flow_key_make(&key, pkt);
-    HASH_VALUE(&key, sizeof key, hashv);
-    HASH_FIND_BYHASHVALUE(hh, ft->head, &key, sizeof key, hashv, n); /* cached by now */
+    HASH_FIND_BYHASHVALUE(hh, ft->head, &lu->key, sizeof lu->key, lu->hashv, n); /* cached */
     if (n != NULL && n->state == NODE_LIVE && lk(ft, HEAD_TIMERS, LRU)->prev != idx(ft, n)) {
         __builtin_prefetch(N(ft, n->lru.prev), 1); /* the lru move writes both neighbours */
         __builtin_prefetch(N(ft, n->lru.next), 1);
     }
+}
+
+void
+pl_flow_table_prefetch_bucket(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+{
+    struct pl_flow_lookup lu;
+
+    pl_flow_table_prepare(ft, pkt, &lu);
+    pl_flow_table_hint_bucket(ft, &lu);
+}
+
+void
+pl_flow_table_prefetch_flow(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+{
+    struct pl_flow_lookup lu;
+
+    pl_flow_table_prepare(ft, pkt, &lu);
+    pl_flow_table_hint_flow(ft, &lu);
+}
+
+void
+pl_flow_table_prefetch_links(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
+{
+    struct pl_flow_lookup lu;
+
+    pl_flow_table_prepare(ft, pkt, &lu);
+    pl_flow_table_hint_links(ft, &lu);
 }
 
 /* --- life cycle --------------------------------------------------------------------------- */

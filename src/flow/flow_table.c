@@ -376,13 +376,20 @@ lru_touch(struct pl_flow_table *ft, struct flow_node *n)
 
 /* --- node pool -------------------------------------------------------------------------- */
 
+/* n's key goes: onto the free list; it stays in the hash (pl_flow_table_finish() only). */
+static void
+node_forget(struct pl_flow_table *ft, struct flow_node *n)
+{
+    n->state = NODE_FREE;
+    n->gen++;
+    il_insert_after(ft, HEAD_SPARE, idx(ft, n), ACT);
+}
+
 static void
 node_release(struct pl_flow_table *ft, struct flow_node *n)
 {
     HASH_DELETE(hh, ft->head, n);
-    n->state = NODE_FREE;
-    n->gen++;
-    il_insert_after(ft, HEAD_SPARE, idx(ft, n), ACT);
+    node_forget(ft, n);
 }
 
 static void
@@ -1005,16 +1012,22 @@ pl_flow_table_new(const struct pl_flow_cfg *cfg, const struct pl_registry *reg,
 void
 pl_flow_table_finish(struct pl_flow_table *ft, enum pl_end_reason why)
 {
+    /* Every key goes: the nodes are freed without uthash's per-node delete (which touches
+     * each node's neighbours in uthash's insertion order, a cache miss or two per flow at a
+     * million flows), and the hash is emptied at once afterwards. */
     while (!il_empty(ft, HEAD_TIMERS, ACT)) { /* in order of first packet */
         struct flow_node *n = N(ft, il_first(ft, HEAD_TIMERS, ACT));
         record_end(ft, n, (n->flags & NF_CLOSE) ? PL_END_CLOSED : why);
-        node_release(ft, n);
+        node_forget(ft, n);
     }
     while (!il_empty(ft, HEAD_SPARE, LRU)) {
         struct flow_node *n = N(ft, il_first(ft, HEAD_SPARE, LRU));
         il_unlink(ft, idx(ft, n), LRU);
-        node_release(ft, n);
+        node_forget(ft, n);
     }
+    HASH_CLEAR(hh, ft->head);
+    HASH_ADD_KEYPTR(hh, ft->head, &N(ft, HEAD_TIMERS)->key, sizeof(struct pl_flow_key),
+                    N(ft, HEAD_TIMERS)); /* the permanent entry, as pl_flow_table_new() */
     struct frag_entry *old;
     while ((old = fifo_oldest(ft)) != NULL)
         frag_remove(ft, old);

@@ -5,7 +5,18 @@
 #include "portlabel/decode.h"
 #include "portlabel/pipeline.h"
 
+#ifndef PL_AHEAD
 #define PL_AHEAD 16u /* frames decoded ahead of counting (a power of two) */
+#endif
+#ifndef PL_HINT_FLOW
+#define PL_HINT_FLOW 12u /* frames before its count a frame's flow node is prefetched */
+#endif
+#ifndef PL_HINT_CHAIN
+#define PL_HINT_CHAIN 8u /* ... the second node of its hash chain (0: not) */
+#endif
+#ifndef PL_HINT_LINKS
+#define PL_HINT_LINKS 4u /* ... and its LRU neighbours */
+#endif
 
 struct pl_pipeline {
     struct pl_pipeline_opts opts;
@@ -180,8 +191,10 @@ pl_pipeline_frame(struct pl_pipeline *p, const struct pl_frame *fr)
     p->head = (p->head + 1) % PL_AHEAD;
     p->count++;
     hint(p, PL_AHEAD, pl_flow_table_hint_bucket);
-    hint(p, 10, pl_flow_table_hint_flow);
-    hint(p, 5, pl_flow_table_hint_links);
+    hint(p, PL_HINT_FLOW, pl_flow_table_hint_flow);
+    if (PL_HINT_CHAIN > 0)
+        hint(p, PL_HINT_CHAIN, pl_flow_table_hint_chain);
+    hint(p, PL_HINT_LINKS, pl_flow_table_hint_links);
     if (p->opts.max_packets != 0 && p->sum.packets_total >= p->opts.max_packets)
         return false;
     return !p->write_failed;

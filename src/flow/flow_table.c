@@ -922,6 +922,21 @@ pl_flow_table_hint_flow(const struct pl_flow_table *ft, const struct pl_flow_loo
 }
 
 void
+pl_flow_table_hint_chain(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
+{
+    if (!lu->keyed)
+        return;
+    const UT_hash_handle *hh = bucket_of(ft, lu)->hh_head; /* cached by the flow hint */
+    if (hh != NULL && hh->hashv != lu->hashv && hh->hh_next != NULL) {
+        /* not the head node: the look-up's next step would miss, so fetch it now */
+        const char *node = (const char *)hh->hh_next - offsetof(struct flow_node, hh);
+        __builtin_prefetch(node, 1);
+        __builtin_prefetch(node + offsetof(struct flow_node, key), 1);
+        __builtin_prefetch(node + offsetof(struct flow_node, last_us), 1);
+    }
+}
+
+void
 pl_flow_table_hint_links(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
 {
     const struct flow_node *n;

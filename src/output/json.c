@@ -1,6 +1,7 @@
 /* src/output/json.c — JSON Lines flow, audit and summary records (RFC 8259, SPEC §6). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "output/output_int.h"
 
@@ -46,6 +47,85 @@ put_label_tail(struct pl_rec *r, const struct pl_out_label *v)
     pl_rec_json_str(r, v->unauthorized);
 }
 
+/* One of our own constant names ("tcp", "handshake", "eof", ...) as a JSON string: they hold
+ * nothing to escape. */
+static void
+put_name(struct pl_rec *r, const char *name)
+{
+    if (name == NULL) {
+        pl_rec_lit(r, "null");
+        return;
+    }
+    pl_rec_ch(r, '"');
+    pl_rec_str(r, name);
+    pl_rec_ch(r, '"');
+}
+
+/* Rendered label tails (put_label_tail's text), so that a registry entry's strings are
+ * escaped once per run instead of once per flow: a direct-mapped cache keyed by (entry,
+ * status, port class), the only inputs of the tail. A hit also checks the entry's string
+ * pointers. Tails longer than a slot are rendered every time. */
+#define LABEL_SLOTS 256u
+#define LABEL_TEXT 480u
+struct label_slot {
+    const struct pl_reg_entry *entry; /* NULL: no registry row */
+    const char *service, *description, *unauthorized;
+    const char *const *aliases;
+    uint32_t alias_count;
+    uint16_t len; /* 0: empty slot (a tail is never empty) */
+    uint8_t status, port_class;
+    char text[LABEL_TEXT];
+};
+
+struct json_priv {
+    struct label_slot slot[LABEL_SLOTS];
+};
+
+static bool
+slot_matches(const struct label_slot *c, const struct pl_label *l)
+{
+    const struct pl_reg_entry *e = l->entry;
+
+    if (c->len == 0 || c->entry != e || c->status != l->status ||
+        c->port_class != l->port_class)
+        return false;
+    return e == NULL || (c->service == e->service && c->description == e->description &&
+                         c->unauthorized == e->unauthorized && c->aliases == e->aliases &&
+                         c->alias_count == e->alias_count);
+}
+
+static void
+put_label_tail_cached(struct json_priv *jp, struct pl_rec *r, const struct pl_label *l,
+                      const struct pl_out_label *v)
+{
+    uintptr_t h = (uintptr_t)l->entry;
+    h = (h >> 4 ^ h >> 12) + l->status * 7u + l->port_class * 131u;
+    struct label_slot *c = &jp->slot[h % LABEL_SLOTS];
+
+    if (slot_matches(c, l)) {
+        pl_rec_mem(r, c->text, c->len);
+        return;
+    }
+    size_t start = r->len;
+    unsigned flushes = r->flushes;
+    put_label_tail(r, v);
+    size_t n = r->len - start;
+    if (r->flushes != flushes || n == 0 || n > sizeof c->text)
+        return; /* not all of it is in the buffer, or too long for a slot */
+    memcpy(c->text, r->buf + start, n);
+    c->len = (uint16_t)n;
+    c->entry = l->entry;
+    c->status = l->status;
+    c->port_class = l->port_class;
+    if (l->entry != NULL) {
+        c->service = l->entry->service;
+        c->description = l->entry->description;
+        c->unauthorized = l->entry->unauthorized;
+        c->aliases = l->entry->aliases;
+        c->alias_count = l->entry->alias_count;
+    }
+}
+
 static int
 json_begin(struct pl_sink *s, struct pl_err *err)
 {
@@ -71,7 +151,7 @@ json_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
     pl_rec_lit(&r, KEY("ip_version"));
     pl_rec_u64(&r, f->key.ip_version);
     pl_rec_lit(&r, KEY("proto"));
-    pl_rec_json_str(&r, pl_out_flow_proto(f));
+    put_name(&r, pl_out_flow_proto(f));
     if (pl_out_flow_vlan(f, &vid)) {
         pl_rec_lit(&r, KEY("vlan"));
         pl_rec_u64(&r, vid);
@@ -106,10 +186,10 @@ json_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
     pl_rec_lit(&r, KEY("service_port"));
     pl_rec_u64(&r, f->label.service_port);
     pl_rec_lit(&r, KEY("basis"));
-    pl_rec_json_str(&r, v.basis);
-    put_label_tail(&r, &v);
+    put_name(&r, v.basis);
+    put_label_tail_cached(s->priv, &r, &f->label, &v);
     pl_rec_lit(&r, KEY("end_reason"));
-    pl_rec_json_str(&r, pl_end_reason_name((enum pl_end_reason)f->end_reason));
+    put_name(&r, pl_end_reason_name((enum pl_end_reason)f->end_reason));
     pl_rec_lit(&r, "}\n");
     pl_rec_flush(&r);
     return pl_sink_record_done(s, err);
@@ -195,7 +275,8 @@ json_end(struct pl_sink *s, const struct pl_summary *sum, struct pl_err *err)
 static void
 json_destroy(struct pl_sink *s)
 {
-    (void)s;
+    free(s->priv);
+    s->priv = NULL;
 }
 
 static const struct pl_sink_ops json_ops = {
@@ -209,8 +290,11 @@ static const struct pl_sink_ops json_ops = {
 int
 pl_sink_json_init(struct pl_sink *s, struct pl_err *err)
 {
-    (void)err;
     s->ops = &json_ops;
-    s->priv = NULL;
+    s->priv = calloc(1, sizeof(struct json_priv));
+    if (s->priv == NULL) {
+        pl_err_set(err, "output: out of memory");
+        return -1;
+    }
     return 0;
 }

@@ -66,7 +66,8 @@ void pl_out_ts(char buf[PL_TS_BUFSZ], uint64_t ts_us);
 #define PL_REC_LEN 4096
 struct pl_rec {
     FILE *out;
-    size_t len; /* bytes in buf */
+    size_t len;       /* bytes in buf */
+    unsigned flushes; /* times buf was written out: text before len may be gone */
     char buf[PL_REC_LEN];
 };
 
@@ -75,6 +76,7 @@ pl_rec_init(struct pl_rec *r, FILE *out)
 {
     r->out = out;
     r->len = 0;
+    r->flushes = 0;
 }
 
 /* Write buf to the stream and empty it (errors show on the stream: ferror). */
@@ -118,8 +120,8 @@ pl_rec_ch(struct pl_rec *r, char c)
     r->len++;
 }
 
-void pl_rec_u64(struct pl_rec *r, uint64_t v);                 /* decimal */
-void pl_rec_ts(struct pl_rec *r, uint64_t ts_us);              /* "SEC.UUUUUU" */
+void pl_rec_u64(struct pl_rec *r, uint64_t v); /* decimal */
+void pl_rec_ts(struct pl_rec *r, uint64_t ts_us); /* "SEC.UUUUUU" */
 void pl_rec_addr(struct pl_rec *r, const uint8_t addr[16], uint8_t ip_version); /* as pl_out_addr */
 void pl_rec_json_str(struct pl_rec *r, const char *s); /* as pl_out_json_str */
 void pl_rec_csv_field(struct pl_rec *r, const char *s); /* as pl_out_csv_field */

@@ -264,6 +264,7 @@ pl_rec_flush(struct pl_rec *r)
     if (r->len > 0)
         (void)fwrite(r->buf, 1, r->len, r->out); /* a short write shows as ferror */
     r->len = 0;
+    r->flushes++;
 }
 
 void
@@ -278,28 +279,65 @@ pl_rec_mem_slow(struct pl_rec *r, const void *p, size_t n)
     r->len = n;
 }
 
+/* Decimal digits of v (1 to 20). */
+static inline size_t
+u64_width(uint64_t v)
+{
+    size_t n = 1;
+
+    for (; v >= 10000u; v /= 10000u)
+        n += 4;
+    return n + (v >= 10u) + (v >= 100u) + (v >= 1000u);
+}
+
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
+/* The decimal digits of v, written backwards so that the last one lands at end[-1]. */
+static inline void
+digits_back(char *end, uint64_t v)
+{
+    while (v >= 100u) {
+        unsigned d = (unsigned)(v % 100u) * 2u;
+        v /= 100u;
+        *--end = digit_pairs[d + 1];
+        *--end = digit_pairs[d];
+    }
+    if (v >= 10u) {
+        *--end = digit_pairs[v * 2u + 1];
+        *--end = digit_pairs[v * 2u];
+    } else {
+        *--end = (char)('0' + v);
+    }
+}
+
 void
 pl_rec_u64(struct pl_rec *r, uint64_t v)
 {
-    char d[20];
-    size_t i = u64_digits(d, v);
+    size_t n = u64_width(v);
+    char *o = pl_rec_room(r, n);
 
-    pl_rec_mem(r, d + i, sizeof d - i);
+    digits_back(o + n, v);
+    r->len += n;
 }
 
 void
 pl_rec_ts(struct pl_rec *r, uint64_t ts_us)
 {
-    char *o = pl_rec_room(r, PL_TS_BUFSZ);
-    char d[20];
-    size_t i = u64_digits(d, ts_us / 1000000u), n = sizeof d - i;
-    uint32_t us = (uint32_t)(ts_us % 1000000u);
+    uint64_t sec = ts_us / 1000000u;
+    unsigned us = (unsigned)(ts_us % 1000000u);
+    size_t n = u64_width(sec);
+    char *o = pl_rec_room(r, n + 7);
 
-    memcpy(o, d + i, n);
-    o[n++] = '.';
-    for (size_t k = 6; k-- > 0; us /= 10u)
-        o[n + k] = (char)('0' + us % 10u);
-    r->len += n + 6;
+    digits_back(o + n, sec);
+    o[n] = '.';
+    for (char *p = o + n + 7; p > o + n + 1; us /= 100u) { /* six digits, leading zeros kept */
+        p -= 2;
+        memcpy(p, digit_pairs + (us % 100u) * 2u, 2);
+    }
+    r->len += n + 7;
 }
 
 void

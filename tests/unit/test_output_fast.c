@@ -148,3 +148,101 @@ Test(output_fast, csv_field_longer_than_the_record_buffer_is_quoted_whole)
     free(out);
     free(s);
 }
+
+/* JSON lines of flows labelled with each of labels[], n times over, through one sink. */
+static char *
+json_lines(const struct pl_label *labels, size_t count, int rounds, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    struct pl_sink_opts opts;
+    struct pl_err err = {""};
+
+    cr_assert_not_null(f);
+    memset(&opts, 0, sizeof opts);
+    opts.format = PL_FMT_JSON;
+    opts.streaming = true;
+    struct pl_sink *s = pl_sink_new(&opts, f, false, &err);
+    cr_assert_not_null(s, "%s", err.msg);
+    for (int k = 0; k < rounds; k++) {
+        for (size_t i = 0; i < count; i++) {
+            struct pl_flow fl;
+            memset(&fl, 0, sizeof fl);
+            fl.key.ip_version = 4;
+            fl.key.l4_proto = 17;
+            fl.key.port_lo = 53;
+            fl.key.port_hi = 40000;
+            fl.label = labels[i];
+            fl.end_reason = PL_END_EOF;
+            cr_assert_eq(s->ops->flow(s, &fl, &err), 0, "%s", err.msg);
+        }
+    }
+    pl_sink_free(s);
+    fclose(f);
+    return buf;
+}
+
+static char *
+nth_line(char *text, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        text = strchr(text, '\n');
+        cr_assert_not_null(text);
+        text++;
+    }
+    return text;
+}
+
+static size_t
+line_len(const char *l)
+{
+    return (size_t)(strchr(l, '\n') - l);
+}
+
+/* needle occurs in the line that starts at l */
+static bool
+line_has(const char *l, const char *needle)
+{
+    const char *at = strstr(l, needle);
+    return at != NULL && at + strlen(needle) <= l + line_len(l);
+}
+
+Test(output_fast, json_label_text_is_the_same_on_every_record_of_an_entry)
+{
+    static char mid[1001], big[10001];
+    static const char *const aliases[] = {"dns", "name\"server"};
+
+    memset(mid, 'm', sizeof mid - 1);
+    for (size_t i = 0; i < sizeof big - 1; i++)
+        big[i] = i % 7 == 3 ? '"' : 'b';
+    struct pl_reg_entry e1 = {"domain", "Domain Name Server", NULL, aliases, 2, PL_STATUS_ASSIGNED};
+    struct pl_reg_entry e2 = {"mid", mid, "reported", NULL, 0, PL_STATUS_ASSIGNED};
+    struct pl_reg_entry e3 = {NULL, big, NULL, NULL, 0, PL_STATUS_RESERVED};
+    const struct pl_label labels[] = {
+        {&e1, 53, PL_PROTO_UDP, PL_BASIS_REGISTRY, PL_STATUS_ASSIGNED, PL_CLASS_SYSTEM},
+        {&e1, 53, PL_PROTO_UDP, PL_BASIS_REGISTRY, PL_STATUS_ASSIGNED, PL_CLASS_USER},
+        {&e2, 53, PL_PROTO_UDP, PL_BASIS_REGISTRY, PL_STATUS_ASSIGNED, PL_CLASS_SYSTEM},
+        {&e3, 53, PL_PROTO_UDP, PL_BASIS_REGISTRY, PL_STATUS_RESERVED, PL_CLASS_SYSTEM},
+        {NULL, 53, PL_PROTO_UDP, PL_BASIS_REGISTRY, PL_STATUS_UNASSIGNED, PL_CLASS_DYNAMIC},
+    };
+    size_t n = sizeof labels / sizeof labels[0], len;
+    char *out = json_lines(labels, n, 3, &len);
+
+    for (size_t i = 0; i < n; i++) {
+        char *first = nth_line(out, i);
+        for (int k = 1; k < 3; k++) {
+            char *again = nth_line(out, i + (size_t)k * n);
+            cr_assert_eq(line_len(again), line_len(first), "label %zu, round %d", i, k);
+            cr_assert_eq(memcmp(again, first, line_len(first)), 0, "label %zu, round %d", i, k);
+        }
+    }
+    cr_assert(line_has(nth_line(out, 0), "\"aliases\":[\"dns\",\"name\\\"server\"]"));
+    cr_assert(line_has(nth_line(out, 0), "\"port_class\":\"system\""));
+    cr_assert(line_has(nth_line(out, 1), "\"port_class\":\"user\""));
+    cr_assert(line_has(nth_line(out, 2), "\"unauthorized\":\"reported\""));
+    cr_assert(line_has(nth_line(out, 2), mid));
+    cr_assert_gt(line_len(nth_line(out, 3)), 10000 + 10000 / 7); /* quotes escaped */
+    cr_assert(line_has(nth_line(out, 4), "\"service\":null,\"aliases\":[],"
+                                         "\"description\":null,\"status\":\"unassigned\""));
+    free(out);
+}

@@ -165,7 +165,7 @@ count_frame(struct pl_pipeline *p, unsigned slot)
 /* Hint the flow table about the frame counted in `later` frames' time. */
 static void
 hint(struct pl_pipeline *p, unsigned later,
-     void (*fn)(const struct pl_flow_table *, const struct pl_flow_lookup *))
+     void (*fn)(const struct pl_flow_table *, struct pl_flow_lookup *))
 {
     unsigned back = PL_AHEAD - later; /* frames since it was decoded */
     if (back < p->count) {

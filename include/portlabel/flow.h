@@ -141,17 +141,18 @@ struct pl_flow_lookup {
     uint32_t hashv;
     bool from_hi; /* as pl_flow_key_make returns */
     bool keyed;   /* false for a later fragment: looked up by its fragment key */
+    uint32_t hit; /* table-private: what _hint_links found (0: nothing), checked again */
 };
 void pl_flow_table_prepare(const struct pl_flow_table *ft, const struct pl_pkt *pkt,
                            struct pl_flow_lookup *lk);
 bool pl_flow_table_packet_prepared(struct pl_flow_table *ft, const struct pl_pkt *pkt,
                                    const struct pl_flow_lookup *lk);
-void pl_flow_table_hint_bucket(const struct pl_flow_table *ft, const struct pl_flow_lookup *lk);
-void pl_flow_table_hint_flow(const struct pl_flow_table *ft, const struct pl_flow_lookup *lk);
-void pl_flow_table_hint_links(const struct pl_flow_table *ft, const struct pl_flow_lookup *lk);
+void pl_flow_table_hint_bucket(const struct pl_flow_table *ft, struct pl_flow_lookup *lk);
+void pl_flow_table_hint_flow(const struct pl_flow_table *ft, struct pl_flow_lookup *lk);
+void pl_flow_table_hint_links(const struct pl_flow_table *ft, struct pl_flow_lookup *lk);
 /* Between _hint_flow and _hint_links: when the bucket's first node is not the packet's, the
  * second one is fetched (chains average under 1.5 nodes). */
-void pl_flow_table_hint_chain(const struct pl_flow_table *ft, const struct pl_flow_lookup *lk);
+void pl_flow_table_hint_chain(const struct pl_flow_table *ft, struct pl_flow_lookup *lk);
 
 /* End every live flow (end of input or shutdown), in order of first packet;
  * a flow whose TCP close was seen ends as `closed`, the others as `why`. */

@@ -832,6 +832,7 @@ pl_flow_table_prepare(const struct pl_flow_table *ft, const struct pl_pkt *pkt,
     unsigned hashv;
 
     lu->keyed = pkt->frag != PL_FRAG_LATER;
+    lu->hit = 0;
     if (!lu->keyed)
         return; /* looked up by its fragment key instead */
     lu->from_hi = pl_flow_key_make(&lu->key, pkt);
@@ -863,7 +864,11 @@ pl_flow_table_packet_prepared(struct pl_flow_table *ft, const struct pl_pkt *pkt
 
     bool from_hi = lu->from_hi;
     unsigned hashv = lu->hashv;
-    HASH_FIND_BYHASHVALUE(hh, ft->head, &lu->key, sizeof lu->key, hashv, n);
+    /* The links hint's find, if it still holds: a node not free is in the hash under its
+     * key (node_clear zeroes a reclaimed node's key before it gets a new one). */
+    n = lu->hit != 0 ? N(ft, lu->hit) : NULL;
+    if (n == NULL || n->state == NODE_FREE || key_differs40(&n->key, &lu->key))
+        HASH_FIND_BYHASHVALUE(hh, ft->head, &lu->key, sizeof lu->key, hashv, n);
 
     if (n != NULL && n->state == NODE_LIVE) {
         if ((n->flags & NF_CLOSE) && is_syn_only(pkt)) { /* SPEC §8: a SYN reopens at once */
@@ -901,14 +906,14 @@ bucket_of(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
 }
 
 void
-pl_flow_table_hint_bucket(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
+pl_flow_table_hint_bucket(const struct pl_flow_table *ft, struct pl_flow_lookup *lu)
 {
     if (lu->keyed)
         __builtin_prefetch(bucket_of(ft, lu));
 }
 
 void
-pl_flow_table_hint_flow(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
+pl_flow_table_hint_flow(const struct pl_flow_table *ft, struct pl_flow_lookup *lu)
 {
     if (!lu->keyed)
         return;
@@ -922,7 +927,7 @@ pl_flow_table_hint_flow(const struct pl_flow_table *ft, const struct pl_flow_loo
 }
 
 void
-pl_flow_table_hint_chain(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
+pl_flow_table_hint_chain(const struct pl_flow_table *ft, struct pl_flow_lookup *lu)
 {
     if (!lu->keyed)
         return;
@@ -937,13 +942,14 @@ pl_flow_table_hint_chain(const struct pl_flow_table *ft, const struct pl_flow_lo
 }
 
 void
-pl_flow_table_hint_links(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
+pl_flow_table_hint_links(const struct pl_flow_table *ft, struct pl_flow_lookup *lu)
 {
     const struct flow_node *n;
 
     if (!lu->keyed)
         return;
     HASH_FIND_BYHASHVALUE(hh, ft->head, &lu->key, sizeof lu->key, lu->hashv, n); /* cached */
+    lu->hit = n != NULL ? idx(ft, n) : 0;
     if (n != NULL && n->state == NODE_LIVE && lk(ft, HEAD_TIMERS, LRU)->prev != idx(ft, n)) {
         __builtin_prefetch(N(ft, n->lru.prev), 1); /* the lru move writes both neighbours */
         __builtin_prefetch(N(ft, n->lru.next), 1);

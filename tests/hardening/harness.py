@@ -2,7 +2,6 @@
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time

@@ -21,7 +21,6 @@ registry-endless: -R /dev/zero (a registry that never ends) must be refused with
 import os
 import resource
 import struct
-import subprocess
 import sys
 import time
 

@@ -442,14 +442,12 @@ hash_grow(struct pl_flow_table *ft)
 
 /* --- ending records ----------------------------------------------------------------------- */
 
-/* Emit n's record with reason why and take it off the timer lists. The caller then frees the
- * node, makes it dormant, or starts a new record in it. */
+/* Emit n's record with reason why; it stays on the timer lists. */
 static void
-record_end(struct pl_flow_table *ft, struct flow_node *n, enum pl_end_reason why)
+record_emit(struct pl_flow_table *ft, struct flow_node *n, enum pl_end_reason why)
 {
     struct pl_flow f;
     enum pl_proto proto = PL_PROTO_TCP;
-    uint32_t i = idx(ft, n);
 
     assert(n->state == NODE_LIVE);
     memset(&f, 0, sizeof f);
@@ -473,6 +471,16 @@ record_end(struct pl_flow_table *ft, struct flow_node *n, enum pl_end_reason why
     if (why == PL_END_EVICTED)
         ft->stats.flows_evicted++;
     ft->stats.live--;
+}
+
+/* Emit n's record with reason why and take it off the timer lists. The caller then frees the
+ * node, makes it dormant, or starts a new record in it. */
+static void
+record_end(struct pl_flow_table *ft, struct flow_node *n, enum pl_end_reason why)
+{
+    uint32_t i = idx(ft, n);
+
+    record_emit(ft, n, why);
     il_unlink(ft, i, LRU);
     il_unlink(ft, i, ACT);
     il_unlink(ft, i, CLS);
@@ -1035,12 +1043,18 @@ pl_flow_table_finish(struct pl_flow_table *ft, enum pl_end_reason why)
 {
     /* Every key goes: the nodes are freed without uthash's per-node delete (which touches
      * each node's neighbours in uthash's insertion order, a cache miss or two per flow at a
-     * million flows), and the hash is emptied at once afterwards. */
+     * million flows), and the hash is emptied at once afterwards. Likewise the lru and cls
+     * lists are emptied at once, not node by node (their neighbours are random nodes; the
+     * act order is the pool's order, mostly). A node's stale lru/cls links are reset when
+     * node_take() hands it out again. */
     while (!il_empty(ft, HEAD_TIMERS, ACT)) { /* in order of first packet */
         struct flow_node *n = N(ft, il_first(ft, HEAD_TIMERS, ACT));
-        record_end(ft, n, (n->flags & NF_CLOSE) ? PL_END_CLOSED : why);
+        record_emit(ft, n, (n->flags & NF_CLOSE) ? PL_END_CLOSED : why);
+        il_unlink(ft, idx(ft, n), ACT);
         node_forget(ft, n);
     }
+    il_init(ft, HEAD_TIMERS, LRU); /* every live node was on both, and all have ended */
+    il_init(ft, HEAD_TIMERS, CLS);
     while (!il_empty(ft, HEAD_SPARE, LRU)) {
         struct flow_node *n = N(ft, il_first(ft, HEAD_SPARE, LRU));
         il_unlink(ft, idx(ft, n), LRU);

@@ -84,12 +84,12 @@ struct pl_sink {
     struct pl_sink_opts opts;
     void *priv;        /* format-private state */
     FILE *user_out;    /* the caller's stream when out is a private buffered duplicate */
-    char *vbuf;        /* out's 1 MiB stdio buffer (batch mode), owned */
+    char *vbuf;        /* out's 128 KiB stdio buffer (batch mode), owned */
 };
 
 /* A sink writing to out. owns_out: the sink closes out when freed.
  * Batch mode (!opts->streaming): out is flushed, and records go through a
- * private stream on a dup(2) of its descriptor with a 1 MiB buffer, so the
+ * private stream on a dup(2) of its descriptor with a 128 KiB buffer, so the
  * caller's stream keeps its own buffering; streams without a descriptor are
  * written directly. Streaming mode: out is flushed after every record.
  * The caller must not write to out between pl_sink_new and pl_sink_free.

@@ -7,8 +7,9 @@
 
 #include "output/output_int.h"
 
-/* Buffer for batch output: one write(2) per MiB instead of per stdio block. */
-#define SINK_VBUF_LEN (1u << 20)
+/* Buffer for batch output: one write(2) per 128 KiB instead of per stdio block. Larger
+ * (1 MiB) was slower: the buffer no longer stays in the L2 cache as records stream through. */
+#define SINK_VBUF_LEN (1u << 17)
 
 bool
 pl_format_parse(const char *s, enum pl_format *out)
@@ -34,7 +35,7 @@ pl_format_parse(const char *s, enum pl_format *out)
 }
 
 /* Batch mode: write through a private stream on a duplicate of out's file
- * descriptor, so that the 1 MiB buffer can be installed before any I/O (as
+ * descriptor, so that the 128 KiB buffer can be installed before any I/O (as
  * setvbuf requires) and released when the sink goes, whatever the caller does
  * with out afterwards. Streams without a descriptor (fmemopen) are used as is. */
 static void

@@ -56,11 +56,18 @@ put_name(struct pl_rec *r, const char *name)
         pl_rec_lit(r, "null");
         return;
     }
-    pl_rec_ch(r, '"');
-    pl_rec_str(r, name);
-    pl_rec_ch(r, '"');
+    char *o = pl_rec_room(r, 34), *p = o;
+    *p++ = '"';
+    for (size_t i = 0; name[i] != '\0'; i++) {
+        if (i == 32) { /* not one of ours after all: the general path */
+            pl_rec_json_str(r, name);
+            return;
+        }
+        *p++ = name[i];
+    }
+    *p++ = '"';
+    r->len += (size_t)(p - o);
 }
-
 /* Rendered label tails (put_label_tail's text), so that a registry entry's strings are
  * escaped once per run instead of once per flow: a direct-mapped cache keyed by (entry,
  * status, port class), the only inputs of the tail. A hit also checks the entry's string
@@ -95,9 +102,10 @@ slot_matches(const struct label_slot *c, const struct pl_label *l)
 }
 
 static void
-put_label_tail_cached(struct json_priv *jp, struct pl_rec *r, const struct pl_label *l,
-                      const struct pl_out_label *v)
+put_label_tail_cached(struct json_priv *jp, struct pl_rec *r, const struct pl_label *l)
 {
+    struct pl_out_label v;
+
     uintptr_t h = (uintptr_t)l->entry;
     h = (h >> 4 ^ h >> 12) + l->status * 7u + l->port_class * 131u;
     struct label_slot *c = &jp->slot[h % LABEL_SLOTS];
@@ -108,7 +116,8 @@ put_label_tail_cached(struct json_priv *jp, struct pl_rec *r, const struct pl_la
     }
     size_t start = r->len;
     unsigned flushes = r->flushes;
-    put_label_tail(r, v);
+    pl_out_label_view(l, &v);
+    put_label_tail(r, &v);
     size_t n = r->len - start;
     if (r->flushes != flushes || n == 0 || n > sizeof c->text)
         return; /* not all of it is in the buffer, or too long for a slot */
@@ -139,11 +148,9 @@ static int
 json_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
 {
     struct pl_rec r;
-    struct pl_out_label v;
     uint16_t vid;
 
     pl_rec_init(&r, s->out);
-    pl_out_label_view(&f->label, &v);
     pl_rec_lit(&r, "{\"type\":\"flow\",\"first_seen\":");
     pl_rec_ts(&r, f->first_ts_us);
     pl_rec_lit(&r, KEY("last_seen"));
@@ -186,8 +193,8 @@ json_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
     pl_rec_lit(&r, KEY("service_port"));
     pl_rec_u64(&r, f->label.service_port);
     pl_rec_lit(&r, KEY("basis"));
-    put_name(&r, v.basis);
-    put_label_tail_cached(s->priv, &r, &f->label, &v);
+    put_name(&r, pl_basis_name((enum pl_basis)f->label.basis));
+    put_label_tail_cached(s->priv, &r, &f->label);
     pl_rec_lit(&r, KEY("end_reason"));
     put_name(&r, pl_end_reason_name((enum pl_end_reason)f->end_reason));
     pl_rec_lit(&r, "}\n");

@@ -86,6 +86,7 @@ struct label_slot {
 
 struct json_priv {
     struct label_slot slot[LABEL_SLOTS];
+    struct pl_rec rec; /* batch mode: flow records gather here and go out 4 KiB at a time */
 };
 
 static bool
@@ -135,6 +136,16 @@ put_label_tail_cached(struct json_priv *jp, struct pl_rec *r, const struct pl_la
     }
 }
 
+/* Write out the flow records gathered in the sink's buffer. */
+static void
+flush_pending(struct pl_sink *s)
+{
+    struct json_priv *jp = s->priv;
+
+    jp->rec.out = s->out;
+    pl_rec_flush(&jp->rec);
+}
+
 static int
 json_begin(struct pl_sink *s, struct pl_err *err)
 {
@@ -147,58 +158,60 @@ json_begin(struct pl_sink *s, struct pl_err *err)
 static int
 json_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
 {
-    struct pl_rec r;
+    struct json_priv *jp = s->priv;
+    struct pl_rec *r = &jp->rec;
     uint16_t vid;
 
-    pl_rec_init(&r, s->out);
-    pl_rec_lit(&r, "{\"type\":\"flow\",\"first_seen\":");
-    pl_rec_ts(&r, f->first_ts_us);
-    pl_rec_lit(&r, KEY("last_seen"));
-    pl_rec_ts(&r, f->last_ts_us);
-    pl_rec_lit(&r, KEY("ip_version"));
-    pl_rec_u64(&r, f->key.ip_version);
-    pl_rec_lit(&r, KEY("proto"));
-    put_name(&r, pl_out_flow_proto(f));
+    r->out = s->out; /* pl_sink_new may have replaced the stream after init */
+    pl_rec_lit(r, "{\"type\":\"flow\",\"first_seen\":");
+    pl_rec_ts(r, f->first_ts_us);
+    pl_rec_lit(r, KEY("last_seen"));
+    pl_rec_ts(r, f->last_ts_us);
+    pl_rec_lit(r, KEY("ip_version"));
+    pl_rec_u64(r, f->key.ip_version);
+    pl_rec_lit(r, KEY("proto"));
+    put_name(r, pl_out_flow_proto(f));
     if (pl_out_flow_vlan(f, &vid)) {
-        pl_rec_lit(&r, KEY("vlan"));
-        pl_rec_u64(&r, vid);
+        pl_rec_lit(r, KEY("vlan"));
+        pl_rec_u64(r, vid);
     } else {
-        pl_rec_lit(&r, ",\"vlan\":null");
+        pl_rec_lit(r, ",\"vlan\":null");
     }
-    pl_rec_lit(&r, ",\"src\":\"");
-    pl_rec_addr(&r, pl_flow_src(f), f->key.ip_version); /* no character needs escaping */
-    pl_rec_lit(&r, "\",\"sport\":");
-    pl_rec_u64(&r, pl_flow_sport(f));
-    pl_rec_lit(&r, ",\"dst\":\"");
-    pl_rec_addr(&r, pl_flow_dst(f), f->key.ip_version);
-    pl_rec_lit(&r, "\",\"dport\":");
-    pl_rec_u64(&r, pl_flow_dport(f));
-    pl_rec_lit(&r, KEY("pkts_fwd"));
-    pl_rec_u64(&r, f->pkts_fwd);
-    pl_rec_lit(&r, KEY("bytes_fwd"));
-    pl_rec_u64(&r, f->bytes_fwd);
-    pl_rec_lit(&r, KEY("pkts_rev"));
-    pl_rec_u64(&r, f->pkts_rev);
-    pl_rec_lit(&r, KEY("bytes_rev"));
-    pl_rec_u64(&r, f->bytes_rev);
+    pl_rec_lit(r, ",\"src\":\"");
+    pl_rec_addr(r, pl_flow_src(f), f->key.ip_version); /* no character needs escaping */
+    pl_rec_lit(r, "\",\"sport\":");
+    pl_rec_u64(r, pl_flow_sport(f));
+    pl_rec_lit(r, ",\"dst\":\"");
+    pl_rec_addr(r, pl_flow_dst(f), f->key.ip_version);
+    pl_rec_lit(r, "\",\"dport\":");
+    pl_rec_u64(r, pl_flow_dport(f));
+    pl_rec_lit(r, KEY("pkts_fwd"));
+    pl_rec_u64(r, f->pkts_fwd);
+    pl_rec_lit(r, KEY("bytes_fwd"));
+    pl_rec_u64(r, f->bytes_fwd);
+    pl_rec_lit(r, KEY("pkts_rev"));
+    pl_rec_u64(r, f->pkts_rev);
+    pl_rec_lit(r, KEY("bytes_rev"));
+    pl_rec_u64(r, f->bytes_rev);
     if (pl_out_flow_is_tcp(f)) {
-        pl_rec_lit(&r, ",\"tcp_flags_fwd\":\""); /* flag letters need no escaping */
-        pl_rec_tcp_flags(&r, f->tcp_flags_fwd);
-        pl_rec_lit(&r, "\",\"tcp_flags_rev\":\"");
-        pl_rec_tcp_flags(&r, f->tcp_flags_rev);
-        pl_rec_ch(&r, '"');
+        pl_rec_lit(r, ",\"tcp_flags_fwd\":\""); /* flag letters need no escaping */
+        pl_rec_tcp_flags(r, f->tcp_flags_fwd);
+        pl_rec_lit(r, "\",\"tcp_flags_rev\":\"");
+        pl_rec_tcp_flags(r, f->tcp_flags_rev);
+        pl_rec_ch(r, '"');
     } else {
-        pl_rec_lit(&r, ",\"tcp_flags_fwd\":null,\"tcp_flags_rev\":null");
+        pl_rec_lit(r, ",\"tcp_flags_fwd\":null,\"tcp_flags_rev\":null");
     }
-    pl_rec_lit(&r, KEY("service_port"));
-    pl_rec_u64(&r, f->label.service_port);
-    pl_rec_lit(&r, KEY("basis"));
-    put_name(&r, pl_basis_name((enum pl_basis)f->label.basis));
-    put_label_tail_cached(s->priv, &r, &f->label);
-    pl_rec_lit(&r, KEY("end_reason"));
-    put_name(&r, pl_end_reason_name((enum pl_end_reason)f->end_reason));
-    pl_rec_lit(&r, "}\n");
-    pl_rec_flush(&r);
+    pl_rec_lit(r, KEY("service_port"));
+    pl_rec_u64(r, f->label.service_port);
+    pl_rec_lit(r, KEY("basis"));
+    put_name(r, pl_basis_name((enum pl_basis)f->label.basis));
+    put_label_tail_cached(jp, r, &f->label);
+    pl_rec_lit(r, KEY("end_reason"));
+    put_name(r, pl_end_reason_name((enum pl_end_reason)f->end_reason));
+    pl_rec_lit(r, "}\n");
+    if (s->opts.streaming)
+        pl_rec_flush(r); /* live: every record goes out at once */
     return pl_sink_record_done(s, err);
 }
 
@@ -208,6 +221,7 @@ json_audit(struct pl_sink *s, const struct pl_audit_row *a, struct pl_err *err)
     struct pl_rec r;
     struct pl_out_label v;
 
+    flush_pending(s); /* records stay in order */
     pl_rec_init(&r, s->out);
     pl_out_label_view(&a->label, &v);
     pl_rec_lit(&r, "{\"type\":\"audit\"" KEY("proto"));
@@ -238,6 +252,7 @@ json_end(struct pl_sink *s, const struct pl_summary *sum, struct pl_err *err)
     FILE *o = s->out;
     bool first = true;
 
+    flush_pending(s); /* records stay in order */
     fprintf(o, "{\"type\":\"summary\",\"packets_total\":%" PRIu64, sum->packets_total);
     put_u64(o, KEY("packets_in_flows"), sum->packets_in_flows);
     put_u64(o, KEY("non_ip"), sum->non_ip);
@@ -282,6 +297,10 @@ json_end(struct pl_sink *s, const struct pl_summary *sum, struct pl_err *err)
 static void
 json_destroy(struct pl_sink *s)
 {
+    struct json_priv *jp = s->priv;
+
+    if (jp != NULL)
+        flush_pending(s); /* records of a run that did not reach end() */
     free(s->priv);
     s->priv = NULL;
 }
@@ -298,10 +317,12 @@ int
 pl_sink_json_init(struct pl_sink *s, struct pl_err *err)
 {
     s->ops = &json_ops;
-    s->priv = calloc(1, sizeof(struct json_priv));
-    if (s->priv == NULL) {
+    struct json_priv *jp = calloc(1, sizeof *jp);
+    if (jp == NULL) {
         pl_err_set(err, "output: out of memory");
         return -1;
     }
+    pl_rec_init(&jp->rec, s->out);
+    s->priv = jp;
     return 0;
 }

@@ -323,11 +323,19 @@ il_insert_after(const struct pl_flow_table *ft, uint32_t pos, uint32_t i, size_t
 /* --- the three timer lists ------------------------------------------------------------- */
 
 /* Each inserts n into a list sorted by (time, seq), walking back from the tail. */
+/* Timer lists are kept sorted by walking back from the newest entry: one step when
+ * timestamps arrive in order. A packet older than many live flows (badly merged captures,
+ * a hostile file) would make that walk, and the run, quadratic; so a walk stops after
+ * PL_TIMER_WALK_MAX steps and the entry goes there. Under such disorder a flow can then end
+ * a little later than its own due time (never earlier), and end-of-input order is by
+ * first packet only approximately. */
+#define PL_TIMER_WALK_MAX 64u
+
 static void
 lru_insert(struct pl_flow_table *ft, struct flow_node *n)
 {
     uint32_t pos = lk(ft, HEAD_TIMERS, LRU)->prev;
-    while (pos != HEAD_TIMERS) {
+    for (unsigned steps = 0; pos != HEAD_TIMERS && steps < PL_TIMER_WALK_MAX; steps++) {
         const struct flow_node *p = N(ft, pos);
         if (p->last_us < n->last_us || (p->last_us == n->last_us && seq_before(p->seq, n->seq)))
             break;
@@ -340,7 +348,7 @@ static void
 act_insert(struct pl_flow_table *ft, struct flow_node *n)
 {
     uint32_t pos = lk(ft, HEAD_TIMERS, ACT)->prev;
-    while (pos != HEAD_TIMERS) {
+    for (unsigned steps = 0; pos != HEAD_TIMERS && steps < PL_TIMER_WALK_MAX; steps++) {
         const struct flow_node *p = N(ft, pos);
         if (p->first_us < n->first_us || (p->first_us == n->first_us && seq_before(p->seq, n->seq)))
             break;
@@ -353,7 +361,7 @@ static void
 cls_insert(struct pl_flow_table *ft, struct flow_node *n)
 {
     uint32_t pos = lk(ft, HEAD_TIMERS, CLS)->prev;
-    while (pos != HEAD_TIMERS) {
+    for (unsigned steps = 0; pos != HEAD_TIMERS && steps < PL_TIMER_WALK_MAX; steps++) {
         const struct flow_node *p = N(ft, pos);
         if (p->close_us < n->close_us || (p->close_us == n->close_us && seq_before(p->seq, n->seq)))
             break;

@@ -734,7 +734,11 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture **firs
         enum pl_end_reason why = (r.live && (g_stop || r.stop_by_limit)) ? PL_END_SHUTDOWN
                                                                          : PL_END_EOF;
         if (pl_pipeline_finish(r.pipe, why, have ? st3 : NULL, &err) != 0) {
-            fprintf(stderr, "portlabel: %s\n", err.msg);
+            /* the only failure left here is writing the output: name where it went */
+            fprintf(stderr, "portlabel: %s: %s\n",
+                    o->output != NULL && strcmp(o->output, "-") != 0 ? o->output
+                                                                     : "standard output",
+                    err.msg);
             rc = PL_EXIT_FAIL;
         }
     }

@@ -82,6 +82,13 @@ decode_link(const struct pl_frame *fr, struct pl_cursor *c, struct pl_pkt *pkt, 
 }
 
 static bool
+is_ipv6_ext(uint8_t proto)
+{
+    return proto == PL_IPPROTO_HOPOPTS || proto == PL_IPPROTO_ROUTING ||
+           proto == PL_IPPROTO_DSTOPTS || proto == PL_IPPROTO_AH;
+}
+
+static bool
 is_transport(uint8_t proto)
 {
     return proto == PL_IPPROTO_TCP || proto == PL_IPPROTO_UDP || proto == PL_IPPROTO_SCTP ||
@@ -124,6 +131,12 @@ pl_decode_frame(const struct pl_frame *fr, struct pl_pkt *pkt)
     pkt->layer = PL_LAYER_L3;
     pkt->l4_off = cur_off(fr, &c);
 
+    /* A later IPv6 fragment whose fragment header names another extension header (e.g.
+     * destination options before UDP) may still belong to a TCP/UDP/SCTP/DCCP datagram whose
+     * first fragment registered that same key (SPEC §8: the fragment header's next header):
+     * the flow stage decides, counting it unattributed when no first fragment matches. */
+    if (pkt->frag == PL_FRAG_LATER && pkt->ip_version == 6 && is_ipv6_ext(l4_proto))
+        return PL_DEC_OK;
     if (!is_transport(l4_proto))
         return PL_DEC_OTHER_IP; /* later fragments of these count in other_ip too */
     if (pkt->frag == PL_FRAG_LATER)

@@ -175,6 +175,25 @@ Test(ipv6, later_fragment_of_icmpv6_is_other_ip)
     cr_assert_eq(pkt.frag, PL_FRAG_LATER);
 }
 
+/* Regression (review): Frag(nh=60) / DestOpts / UDP split in fragments; the later ones
+ * counted in other_ip {"60"} instead of the UDP flow whose first fragment registered them. */
+Test(ipv6, later_fragment_naming_an_extension_header_goes_to_the_flow_stage)
+{
+    struct fb f;
+    struct pl_pkt pkt;
+    fb_init(&f);
+    fb_eth(&f, FB_ET_IPV6);
+    fb_ipv6(&f, PL_IPPROTO_FRAGMENT);
+    fb_ipv6_frag(&f, PL_IPPROTO_DSTOPTS, 100, true, 6);
+    fb_payload(&f, 64);
+    fb_finish(&f);
+    cr_assert_eq(fb_decode(&f, PL_LINK_ETHERNET, f.len, &pkt), PL_DEC_OK);
+    cr_assert_eq(pkt.frag, PL_FRAG_LATER);
+    cr_assert_eq(pkt.frag_proto, PL_IPPROTO_DSTOPTS);
+    cr_assert_eq(pkt.frag_id, 6u);
+    cr_assert_eq(pkt.sport, 0);
+}
+
 Test(ipv6, atomic_fragment_is_not_a_fragment)
 {
     struct fb f;

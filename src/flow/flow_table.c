@@ -154,6 +154,9 @@ enum node_state {
 #define NF_FIN_LO 0x04  /* FIN seen from the key's lo endpoint */
 #define NF_FIN_HI 0x08  /* FIN seen from the key's hi endpoint */
 #define NF_TAGGED 0x10  /* the record's first packet carried a VLAN tag (a priority tag: VID 0) */
+#define NF_HEAP_LRU 0x20 /* in the lru heap, not the lru list (see "timer lists") */
+#define NF_HEAP_ACT 0x40 /* in the act heap, not the act list */
+#define NF_HEAP_CLS 0x80 /* in the cls heap, not the cls list */
 
 /* 192 bytes, three cache lines, UT_hash_handle included:
  *   line 0  timer links, close time, the hash handle's cold half (add/delete only);
@@ -212,6 +215,21 @@ struct frag_entry {
     bool from_hi;                   /* the first fragment was sent by the key's hi endpoint */
 };
 
+/* The three timer orders: lru (last_seen), act (first_seen), cls (close time). */
+enum timer_list { TL_LRU = 0, TL_ACT, TL_CLS, TL_COUNT };
+
+/* One heap entry: a node and the (time, record number) it was placed with. */
+struct heap_ent {
+    uint64_t key_us;
+    uint32_t seq;
+    uint32_t node; /* pool index */
+};
+
+struct theap {
+    struct heap_ent *v; /* binary min-heap by (key_us, seq) */
+    size_t n, cap;
+};
+
 struct pl_flow_table {
     struct pl_flow_cfg cfg;
     uint64_t hash_seed;            /* secret per table: keys the hash against flooding */
@@ -237,6 +255,7 @@ struct pl_flow_table {
     uint64_t next_check_us; /* no timer is due before this */
     uint32_t seq;           /* next record number */
     struct pl_flow_stats stats;
+    struct theap heap[TL_COUNT]; /* timer entries placed out of order: see "timer lists" */
 };
 
 #define NEVER UINT64_MAX
@@ -323,51 +342,181 @@ il_insert_after(const struct pl_flow_table *ft, uint32_t pos, uint32_t i, size_t
 /* --- the three timer lists ------------------------------------------------------------- */
 
 /* Each inserts n into a list sorted by (time, seq), walking back from the tail. */
-/* Timer lists are kept sorted by walking back from the newest entry: one step when
- * timestamps arrive in order. A packet older than many live flows (badly merged captures,
- * a hostile file) would make that walk, and the run, quadratic; so a walk stops after
- * PL_TIMER_WALK_MAX steps and the entry goes there. Under such disorder a flow can then end
- * a little later than its own due time (never earlier), and end-of-input order is by
- * first packet only approximately. */
+/* Timer lists. Each order (lru by last_seen, act by first_seen, cls by close time; ties by
+ * record number) is a sorted list, kept sorted by walking back from the newest entry: one
+ * step while timestamps arrive in order. An entry that would need a longer walk (badly
+ * merged captures, a hostile file with random timestamps: quadratic) goes instead into a
+ * binary min-heap of that order, flagged NF_HEAP_*; the earliest entry of an order is the
+ * smaller of the list's head and the heap's top, so every order stays exact. Heap entries are
+ * dropped lazily: one is stale once its node has left the heap (flag cleared), started
+ * another record (seq) or moved on (time). */
 #define PL_TIMER_WALK_MAX 64u
+
+static const uint8_t tl_flag[TL_COUNT] = {NF_HEAP_LRU, NF_HEAP_ACT, NF_HEAP_CLS};
+static const size_t tl_off[TL_COUNT] = {LRU, ACT, CLS};
+
+static inline uint64_t
+tl_key(const struct flow_node *n, enum timer_list t)
+{
+    return t == TL_LRU ? n->last_us : t == TL_ACT ? n->first_us : n->close_us;
+}
+
+/* (ka, sa) orders before (kb, sb) */
+static inline bool
+tl_before(uint64_t ka, uint32_t sa, uint64_t kb, uint32_t sb)
+{
+    return ka < kb || (ka == kb && seq_before(sa, sb));
+}
+
+static bool
+heap_valid(const struct pl_flow_table *ft, enum timer_list t, const struct heap_ent *e)
+{
+    const struct flow_node *n = N(ft, e->node);
+    return n->state == NODE_LIVE && (n->flags & tl_flag[t]) && n->seq == e->seq &&
+           tl_key(n, t) == e->key_us;
+}
+
+static void
+heap_sift_up(struct theap *h, size_t i)
+{
+    struct heap_ent e = h->v[i];
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!tl_before(e.key_us, e.seq, h->v[parent].key_us, h->v[parent].seq))
+            break;
+        h->v[i] = h->v[parent];
+        i = parent;
+    }
+    h->v[i] = e;
+}
+
+static void
+heap_sift_down(struct theap *h, size_t i)
+{
+    struct heap_ent e = h->v[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && tl_before(h->v[c + 1].key_us, h->v[c + 1].seq, h->v[c].key_us,
+                                      h->v[c].seq))
+            c++;
+        if (!tl_before(h->v[c].key_us, h->v[c].seq, e.key_us, e.seq))
+            break;
+        h->v[i] = h->v[c];
+        i = c;
+    }
+    h->v[i] = e;
+}
+
+static void
+heap_pop(struct theap *h)
+{
+    h->v[0] = h->v[--h->n];
+    if (h->n > 0)
+        heap_sift_down(h, 0);
+}
+
+/* Put n in order t's heap. Stale entries are purged before the heap grows, so it holds
+ * O(live flows) entries; it is allocated only when timestamps come out of order. */
+static void
+heap_push(struct pl_flow_table *ft, enum timer_list t, struct flow_node *n)
+{
+    struct theap *h = &ft->heap[t];
+
+    if (h->n == h->cap) {
+        size_t kept = 0;
+        for (size_t i = 0; i < h->n; i++)
+            if (heap_valid(ft, t, &h->v[i]))
+                h->v[kept++] = h->v[i];
+        h->n = kept;
+        for (size_t i = kept / 2; i-- > 0;)
+            heap_sift_down(h, i);
+        if (h->n == h->cap || h->n > h->cap / 2) { /* still full, or mostly live: grow */
+            size_t cap = h->cap ? h->cap * 2 : 64;
+            struct heap_ent *v = realloc(h->v, cap * sizeof *v);
+            if (v == NULL)
+                pl_die_oom("flow timer heap");
+            h->v = v;
+            h->cap = cap;
+        }
+    }
+    il_init(ft, idx(ft, n), tl_off[t]); /* not on the list: unlinking it is a no-op */
+    n->flags |= tl_flag[t];
+    h->v[h->n] = (struct heap_ent){.key_us = tl_key(n, t), .seq = n->seq, .node = idx(ft, n)};
+    heap_sift_up(h, h->n++);
+}
+
+/* Take n off order t (list or heap). */
+static inline void
+tl_unlink(struct pl_flow_table *ft, struct flow_node *n, enum timer_list t)
+{
+    n->flags &= (uint8_t)~tl_flag[t]; /* its heap entry, if any, is stale from now on */
+    il_unlink(ft, idx(ft, n), tl_off[t]);
+}
+
+/* Put n in order t: on the list after a short walk back from the newest, at the list's head
+ * when it is older than all, else in the heap. */
+static void
+tl_insert(struct pl_flow_table *ft, struct flow_node *n, enum timer_list t)
+{
+    size_t off = tl_off[t];
+    uint64_t key = tl_key(n, t);
+    uint32_t pos = lk(ft, HEAD_TIMERS, off)->prev;
+
+    for (unsigned steps = 0; pos != HEAD_TIMERS; steps++) {
+        const struct flow_node *p = N(ft, pos);
+        if (tl_before(tl_key(p, t), p->seq, key, n->seq))
+            break;
+        if (steps == PL_TIMER_WALK_MAX) {
+            const struct flow_node *first = N(ft, il_first(ft, HEAD_TIMERS, off));
+            if (tl_before(key, n->seq, tl_key(first, t), first->seq)) {
+                pos = HEAD_TIMERS; /* older than every listed entry: the head */
+                break;
+            }
+            heap_push(ft, t, n);
+            return;
+        }
+        pos = lk(ft, pos, off)->prev;
+    }
+    il_insert_after(ft, pos, idx(ft, n), off);
+}
+
+/* The earliest node of order t, or NULL. */
+static struct flow_node *
+tl_first(struct pl_flow_table *ft, enum timer_list t)
+{
+    struct theap *h = &ft->heap[t];
+    struct flow_node *l = NULL, *hn;
+
+    while (h->n > 0 && !heap_valid(ft, t, &h->v[0]))
+        heap_pop(h);
+    if (!il_empty(ft, HEAD_TIMERS, tl_off[t]))
+        l = N(ft, il_first(ft, HEAD_TIMERS, tl_off[t]));
+    if (h->n == 0)
+        return l;
+    hn = N(ft, h->v[0].node);
+    if (l == NULL || tl_before(tl_key(hn, t), hn->seq, tl_key(l, t), l->seq))
+        return hn;
+    return l;
+}
 
 static void
 lru_insert(struct pl_flow_table *ft, struct flow_node *n)
 {
-    uint32_t pos = lk(ft, HEAD_TIMERS, LRU)->prev;
-    for (unsigned steps = 0; pos != HEAD_TIMERS && steps < PL_TIMER_WALK_MAX; steps++) {
-        const struct flow_node *p = N(ft, pos);
-        if (p->last_us < n->last_us || (p->last_us == n->last_us && seq_before(p->seq, n->seq)))
-            break;
-        pos = p->lru.prev;
-    }
-    il_insert_after(ft, pos, idx(ft, n), LRU);
+    tl_insert(ft, n, TL_LRU);
 }
 
 static void
 act_insert(struct pl_flow_table *ft, struct flow_node *n)
 {
-    uint32_t pos = lk(ft, HEAD_TIMERS, ACT)->prev;
-    for (unsigned steps = 0; pos != HEAD_TIMERS && steps < PL_TIMER_WALK_MAX; steps++) {
-        const struct flow_node *p = N(ft, pos);
-        if (p->first_us < n->first_us || (p->first_us == n->first_us && seq_before(p->seq, n->seq)))
-            break;
-        pos = p->act.prev;
-    }
-    il_insert_after(ft, pos, idx(ft, n), ACT);
+    tl_insert(ft, n, TL_ACT);
 }
 
 static void
 cls_insert(struct pl_flow_table *ft, struct flow_node *n)
 {
-    uint32_t pos = lk(ft, HEAD_TIMERS, CLS)->prev;
-    for (unsigned steps = 0; pos != HEAD_TIMERS && steps < PL_TIMER_WALK_MAX; steps++) {
-        const struct flow_node *p = N(ft, pos);
-        if (p->close_us < n->close_us || (p->close_us == n->close_us && seq_before(p->seq, n->seq)))
-            break;
-        pos = p->cls.prev;
-    }
-    il_insert_after(ft, pos, idx(ft, n), CLS);
+    tl_insert(ft, n, TL_CLS);
     note_due(ft, add_sat(n->close_us, PL_FLOW_CLOSE_LINGER_US));
 }
 
@@ -378,7 +527,7 @@ lru_touch(struct pl_flow_table *ft, struct flow_node *n)
     uint32_t i = idx(ft, n);
     if (lk(ft, HEAD_TIMERS, LRU)->prev == i)
         return; /* already the newest; growing keeps it so */
-    il_unlink(ft, i, LRU);
+    tl_unlink(ft, n, TL_LRU);
     lru_insert(ft, n);
 }
 
@@ -488,10 +637,11 @@ record_end(struct pl_flow_table *ft, struct flow_node *n, enum pl_end_reason why
 {
     uint32_t i = idx(ft, n);
 
+    (void)i;
     record_emit(ft, n, why);
-    il_unlink(ft, i, LRU);
-    il_unlink(ft, i, ACT);
-    il_unlink(ft, i, CLS);
+    tl_unlink(ft, n, TL_LRU);
+    tl_unlink(ft, n, TL_ACT);
+    tl_unlink(ft, n, TL_CLS);
 }
 
 static void
@@ -634,22 +784,17 @@ due_consider(struct due *best, struct flow_node *n, uint64_t at_us, enum pl_end_
 
 /* The earliest due of the three list heads, or .node == NULL when none. */
 static struct due
-due_next(const struct pl_flow_table *ft)
+due_next(struct pl_flow_table *ft)
 {
     struct due best = {.node = NULL, .at_us = NEVER, .why = PL_END_IDLE, .rank = 0};
+    struct flow_node *n;
 
-    if (!il_empty(ft, HEAD_TIMERS, CLS)) {
-        struct flow_node *n = N(ft, il_first(ft, HEAD_TIMERS, CLS));
+    if ((n = tl_first(ft, TL_CLS)) != NULL)
         due_consider(&best, n, add_sat(n->close_us, PL_FLOW_CLOSE_LINGER_US), PL_END_CLOSED, 0);
-    }
-    if (!il_empty(ft, HEAD_TIMERS, ACT)) {
-        struct flow_node *n = N(ft, il_first(ft, HEAD_TIMERS, ACT));
+    if ((n = tl_first(ft, TL_ACT)) != NULL)
         due_consider(&best, n, add_sat(n->first_us, ft->cfg.active_us), PL_END_ACTIVE, 1);
-    }
-    if (!il_empty(ft, HEAD_TIMERS, LRU)) {
-        struct flow_node *n = N(ft, il_first(ft, HEAD_TIMERS, LRU));
+    if ((n = tl_first(ft, TL_LRU)) != NULL)
         due_consider(&best, n, add_sat(n->last_us, ft->cfg.idle_us), PL_END_IDLE, 2);
-    }
     return best;
 }
 
@@ -817,7 +962,7 @@ make_room(struct pl_flow_table *ft)
 {
     if (ft->stats.live < ft->cfg.max_flows)
         return;
-    struct flow_node *victim = N(ft, il_first(ft, HEAD_TIMERS, LRU));
+    struct flow_node *victim = tl_first(ft, TL_LRU);
     record_end(ft, victim, PL_END_EVICTED);
     node_release(ft, victim);
 }
@@ -1055,16 +1200,19 @@ pl_flow_table_finish(struct pl_flow_table *ft, enum pl_end_reason why)
      * lists are emptied at once, not node by node (their neighbours are random nodes; the
      * act order is the pool's order, mostly). A node's stale lru/cls links are reset when
      * node_take() hands it out again. */
-    while (!il_empty(ft, HEAD_TIMERS, ACT)) { /* in order of first packet */
-        struct flow_node *n = N(ft, il_first(ft, HEAD_TIMERS, ACT));
+    struct flow_node *n;
+    while ((n = tl_first(ft, TL_ACT)) != NULL) { /* in order of first packet */
         record_emit(ft, n, (n->flags & NF_CLOSE) ? PL_END_CLOSED : why);
-        il_unlink(ft, idx(ft, n), ACT);
+        tl_unlink(ft, n, TL_ACT);
+        n->flags &= (uint8_t)~(NF_HEAP_LRU | NF_HEAP_CLS);
         node_forget(ft, n);
     }
     il_init(ft, HEAD_TIMERS, LRU); /* every live node was on both, and all have ended */
     il_init(ft, HEAD_TIMERS, CLS);
+    for (int t = 0; t < TL_COUNT; t++)
+        ft->heap[t].n = 0;
     while (!il_empty(ft, HEAD_SPARE, LRU)) {
-        struct flow_node *n = N(ft, il_first(ft, HEAD_SPARE, LRU));
+        n = N(ft, il_first(ft, HEAD_SPARE, LRU));
         il_unlink(ft, idx(ft, n), LRU);
         node_forget(ft, n);
     }
@@ -1088,6 +1236,8 @@ pl_flow_table_free(struct pl_flow_table *ft)
         (void)munmap(ft->pool, ft->pool_bytes);
     if (ft->frags != NULL)
         (void)munmap(ft->frags, ft->frags_bytes);
+    for (int t = 0; t < TL_COUNT; t++)
+        free(ft->heap[t].v);
     free(ft);
 }
 

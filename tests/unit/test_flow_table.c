@@ -751,3 +751,80 @@ Test(flow_table, rejects_max_flows_beyond_the_limit)
     cr_assert_null(pl_flow_table_new(&cfg, NULL, collect_emit, NULL, &err));
     cr_assert_neq(err.msg[0], '\0');
 }
+
+/* Regression (review): with more live flows than the timer lists' insertion walk, a packet
+ * older than all of them went to the wrong place: its idle end was missed, end-of-input order
+ * and the eviction victim were wrong. Out-of-order entries now go to a heap; orders stay exact. */
+#define MANY 100 /* more than the insertion walk (64) */
+
+static struct pl_flow_cfg
+cfg_many(void)
+{
+    struct pl_flow_cfg cfg = cfg_default();
+    cfg.max_flows = 4 * MANY;
+    return cfg;
+}
+
+static void
+feed_many_then_old(struct pl_flow_table *ft, uint64_t old_sec)
+{
+    for (uint16_t i = 0; i < MANY; i++)
+        feed(ft, udp(A, (uint16_t)(1000 + i), B, 53, (1000 + i) * SEC));
+    feed(ft, udp(A, 9, B, 53, old_sec * SEC));
+}
+
+Test(flow_table, backdated_flow_behind_many_still_ends_idle_on_time)
+{
+    struct collect c;
+    struct pl_flow_table *ft = mk(&c, cfg_many());
+    feed_many_then_old(ft, 10);
+    feed(ft, udp(A, 9, B, 53, (1000 + MANY) * SEC)); /* 10 + 300 <= now: idle first */
+    cr_assert_geq(c.n, 1);
+    cr_assert_eq(pl_flow_sport(&c.flows[0]), 9);
+    cr_assert_eq(c.flows[0].end_reason, PL_END_IDLE);
+    cr_assert_eq(c.flows[0].last_ts_us, T0 + 10 * SEC);
+    pl_flow_table_free(ft);
+}
+
+Test(flow_table, backdated_flow_behind_many_is_first_at_end_of_input)
+{
+    struct collect c;
+    struct pl_flow_table *ft = mk(&c, cfg_many());
+    feed_many_then_old(ft, 900);
+    pl_flow_table_finish(ft, PL_END_EOF);
+    cr_assert_eq(c.n, MANY + 1);
+    cr_assert_eq(pl_flow_sport(&c.flows[0]), 9, "first by first packet");
+    cr_assert_eq(pl_flow_sport(&c.flows[1]), 1000);
+    pl_flow_table_free(ft);
+}
+
+Test(flow_table, backdated_flow_behind_many_is_the_eviction_victim)
+{
+    struct collect c;
+    struct pl_flow_cfg cfg = cfg_many();
+    cfg.max_flows = MANY + 1;
+    struct pl_flow_table *ft = mk(&c, cfg);
+    feed_many_then_old(ft, 900);
+    feed(ft, udp(A, 7, B, 53, (1000 + MANY) * SEC)); /* table full: smallest last_seen goes */
+    cr_assert_eq(c.n, 1);
+    cr_assert_eq(c.flows[0].end_reason, PL_END_EVICTED);
+    cr_assert_eq(pl_flow_sport(&c.flows[0]), 9);
+    pl_flow_table_free(ft);
+}
+
+Test(flow_table, random_order_timestamps_keep_every_order)
+{
+    struct collect c;
+    struct pl_flow_cfg cfg = cfg_many();
+    cfg.max_flows = 4000;
+    cfg.idle_us = 50 * SEC;
+    struct pl_flow_table *ft = mk(&c, cfg);
+    uint64_t x = 12345;
+    for (uint16_t i = 0; i < 2000; i++) { /* timestamps jump around within 100 s */
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        feed(ft, udp(A, (uint16_t)(2000 + i), B, 53, (x >> 33) % (100 * SEC)));
+    }
+    pl_flow_table_finish(ft, PL_END_EOF);
+    cr_assert_eq(c.n, 2000);
+    pl_flow_table_free(ft);
+}

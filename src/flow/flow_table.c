@@ -733,12 +733,14 @@ frag_register(struct pl_flow_table *ft, struct flow_node *n, const struct pl_pkt
     if (e != NULL) { /* the same datagram again (or a reused id): the newest wins */
         fifo_unlink(e);
     } else {
-        struct frag_entry *old;
-        while ((old = fifo_oldest(ft)) != NULL && frag_expired(ft, old))
+        /* Entries are not aged out by the clock: time may go backwards, and a later
+         * fragment within 30 s of its first one counts whatever came in between (SPEC §8).
+         * They leave when the table is full, oldest first: a drop only if still in time. */
+        if (ft->frag_count == ft->cfg.max_frags) {
+            struct frag_entry *old = fifo_oldest(ft);
+            if (!frag_expired(ft, old))
+                ft->stats.frags_dropped++;
             frag_remove(ft, old);
-        if (ft->frag_count == ft->cfg.max_frags) { /* full: the oldest goes */
-            frag_remove(ft, fifo_oldest(ft));
-            ft->stats.frags_dropped++;
         }
         if (ft->frag_free != NULL) {
             e = ft->frag_free;
@@ -756,7 +758,6 @@ frag_register(struct pl_flow_table *ft, struct flow_node *n, const struct pl_pkt
     e->first_us = pkt->ts_us;
     e->from_hi = from_hi;
     fifo_append(ft, e);
-    note_due(ft, add_sat(pkt->ts_us, PL_FRAG_WINDOW_US + 1));
 }
 
 /* --- timers ------------------------------------------------------------------------------- */
@@ -817,17 +818,12 @@ expire(struct pl_flow_table *ft)
         il_unlink(ft, idx(ft, n), LRU);
         node_release(ft, n);
     }
-    struct frag_entry *old;
-    while ((old = fifo_oldest(ft)) != NULL && frag_expired(ft, old))
-        frag_remove(ft, old);
 
     /* Recompute the lower bound of every due time from the heads. */
     struct due d = due_next(ft);
     ft->next_check_us = d.node != NULL ? d.at_us : NEVER;
     if (!il_empty(ft, HEAD_SPARE, LRU)) /* FIFO: a later key may be due first; look-ups check */
         note_due(ft, add_sat(N(ft, il_first(ft, HEAD_SPARE, LRU))->last_us, ft->cfg.idle_us));
-    if ((old = fifo_oldest(ft)) != NULL)
-        note_due(ft, add_sat(old->first_us, PL_FRAG_WINDOW_US + 1));
 }
 
 void

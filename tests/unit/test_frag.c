@@ -207,3 +207,16 @@ Test(frag, ipv6_key_uses_the_fragment_headers_next_header)
     cr_assert_eq(c.flows[0].pkts_fwd, 2);
     pl_flow_table_free(ft);
 }
+
+/* Regression (review): the entry was aged out by the clock (the largest timestamp seen), so a
+ * later fragment within 30 s of its first fragment was refused after time went backwards. */
+Test(frag, window_counts_from_the_fragments_own_time_after_time_went_backwards)
+{
+    struct collect c;
+    struct pl_flow_table *ft = mk(&c, cfg_default());
+    feed(ft, first_frag(A, 5000, B, 53, 77, 0));
+    feed(ft, udp(A, 6000, B, 123, 31 * SEC)); /* unrelated: the clock passes 30 s */
+    cr_assert(feed(ft, later_frag(A, B, 77, 29 * SEC)), "29 s after its first fragment");
+    cr_assert_eq(unattributed(ft), 0);
+    pl_flow_table_free(ft);
+}

@@ -203,7 +203,10 @@ pl_pipeline_frame(struct pl_pipeline *p, const struct pl_frame *fr)
 void
 pl_pipeline_bad_record(struct pl_pipeline *p, uint64_t ts_us)
 {
-    (void)ts_us; /* an impossible record header's timestamp is not trusted to move time */
+    /* SPEC §8: every packet's timestamp, undecodable ones too, first ends the flows due.
+     * Frames still in the look-ahead ring came before this one: count them first. */
+    drain(p);
+    pl_flow_table_advance(p->ft, ts_us);
     p->sum.packets_total++;
     p->sum.bad_records++;
 }

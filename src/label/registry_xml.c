@@ -121,6 +121,35 @@ normalise(struct xml_state *st, const struct text *t)
     return s;
 }
 
+/* Free text (description, unauthorized use) as is (SPEC §8: newlines kept): the character
+ * data without <br/> elements, less leading and trailing blanks — which is what IANA's CSV
+ * edition holds for the same records. */
+static const char *
+verbatim(struct xml_state *st, const struct text *t)
+{
+    size_t b = 0, e = t->len, n = 0;
+
+    while (b < e && (is_ws(t->s[b]) || t->s[b] == BR_MARK))
+        b++;
+    while (e > b && (is_ws(t->s[e - 1]) || t->s[e - 1] == BR_MARK))
+        e--;
+    if (b == e)
+        return "";
+    char *out = malloc(e - b + 1);
+    if (out == NULL) {
+        fail_oom(st);
+        return NULL;
+    }
+    for (size_t i = b; i < e; i++)
+        if (t->s[i] != BR_MARK)
+            out[n++] = t->s[i];
+    const char *s = pl_reg_strndup(st->reg, out, n);
+    free(out);
+    if (s == NULL)
+        fail_oom(st);
+    return s;
+}
+
 static void XMLCALL
 on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
@@ -179,8 +208,8 @@ finish_record(struct xml_state *st)
         return;
     }
     row.name = normalise(st, &t[F_NAME]);
-    row.desc = normalise(st, &t[F_DESCRIPTION]);
-    row.unauth = normalise(st, &t[F_UNAUTHORIZED]);
+    row.desc = verbatim(st, &t[F_DESCRIPTION]);
+    row.unauth = verbatim(st, &t[F_UNAUTHORIZED]);
     if (st->failed)
         return;
     if (pl_reg_add_row(st->reg, &row, st->err) < 0) {

@@ -588,23 +588,24 @@ build_ports(struct pl_registry *reg, struct pl_err *err)
 enum pl_registry_format
 pl_reg_sniff(const char *buf, size_t len)
 {
-    size_t i = 0;
+    size_t start = 0, i;
 
     if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) /* UTF-8 byte order mark */
-        i = 3;
-    while (i < len && isspace((unsigned char)buf[i]))
-        i++;
+        start = 3;
+    for (i = start; i < len && isspace((unsigned char)buf[i]); i++)
+        ;
     if (i < len && buf[i] == '<')
         return PL_REG_FMT_XML;
 
-    /* The IANA CSV header names its columns on the first line. */
+    /* The IANA CSV header names its columns on the very first line (as the CSV reader
+     * expects it); a services(5) comment that names the same columns is not one. */
     char head[512];
     size_t n = 0;
-    for (; i < len && buf[i] != '\n' && n < sizeof head - 1; i++)
+    for (i = start; i < len && buf[i] != '\n' && n < sizeof head - 1; i++)
         head[n++] = (char)tolower((unsigned char)buf[i]);
     head[n] = '\0';
-    if (strstr(head, "service name") != NULL && strstr(head, "port number") != NULL &&
-        strchr(head, ',') != NULL)
+    if (head[0] != '#' && strstr(head, "service name") != NULL &&
+        strstr(head, "port number") != NULL && strchr(head, ',') != NULL)
         return PL_REG_FMT_CSV;
     return PL_REG_FMT_SERVICES;
 }

@@ -651,3 +651,21 @@ Test(registry_load, title_line_naming_the_columns_is_not_a_csv_header)
     cr_assert(strncmp(err.msg, "mem.csv: not a registry", 23) == 0, "%s", err.msg);
     pl_registry_free(reg);
 }
+
+/* Regression (review): a services(5) file whose first comment names the CSV columns was
+ * taken for IANA CSV and refused ("CSV header has no ... column"). */
+Test(registry_services, comment_naming_the_columns_is_not_a_csv_header)
+{
+    static const char text[] = "# Service name, port number/protocol, aliases\n"
+                               "http 80/tcp www\n";
+    struct pl_err err = {.msg = ""};
+    struct pl_registry *reg = pl_registry_new();
+    cr_assert_not_null(reg);
+    cr_assert_eq(pl_registry_load_mem(reg, text, sizeof text - 1, "svc", NULL, NULL, &err), 0,
+                 "%s", err.msg);
+    cr_assert_eq(pl_registry_format(reg), PL_REG_FMT_SERVICES);
+    const struct pl_reg_entry *e = pl_registry_get(reg, PL_PROTO_TCP, 80);
+    cr_assert_not_null(e);
+    cr_assert_str_eq(e->service, "http");
+    pl_registry_free(reg);
+}

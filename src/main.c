@@ -194,7 +194,7 @@ usage_error(const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'portlabel --help' for more information.\n", stderr);
+    fputs(" (see portlabel --help)\n", stderr); /* SPEC §7: one line */
     return PL_EXIT_USAGE;
 }
 
@@ -383,6 +383,8 @@ load_registry(const char *cli_path, bool quiet_no_unauth)
 }
 
 /* `portlabel lookup QUERY...` */
+static FILE *open_output(const char *path, bool *owns);
+
 static int
 run_lookup(const struct options *o, int argc, char **argv, int from)
 {
@@ -393,11 +395,17 @@ run_lookup(const struct options *o, int argc, char **argv, int from)
     int ch;
     enum pl_format fmt = o->format;
     const char *registry = o->registry;
+    const char *output = o->output;
     static const struct option longopts[] = {
         {"registry", required_argument, NULL, 'R'},
         {"format", required_argument, NULL, 'F'},
+        {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0},
     };
+
+    if (o->nfiles > 0 || o->iface != NULL || o->audit || o->only_flagged || o->count != 0 ||
+        o->user != NULL || o->list_ifaces)
+        return usage_error("lookup: %s", "takes only -R, -F and -o (and the queries)");
 
     /* Options may also follow the word `lookup`. Parse argv[from..] afresh: the first pass
      * permuted `lookup` behind the options, and glibc's getopt keeps that permutation state
@@ -405,9 +413,11 @@ run_lookup(const struct options *o, int argc, char **argv, int from)
     argc -= from;
     argv += from;
     optind = 0;
-    while ((ch = getopt_long(argc, argv, ":R:F:", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":R:F:o:", longopts, NULL)) != -1) {
         if (ch == 'R') {
             registry = optarg;
+        } else if (ch == 'o') {
+            output = optarg;
         } else if (ch == 'F') {
             if (!pl_format_parse(optarg, &fmt) || fmt == PL_FMT_CSV)
                 return usage_error("lookup: unknown format '%s' (text or json)", optarg);
@@ -424,8 +434,14 @@ run_lookup(const struct options *o, int argc, char **argv, int from)
     reg = load_registry(registry, true);
     if (reg == NULL)
         return PL_EXIT_FAIL;
+    bool owns_out;
+    FILE *out = open_output(output, &owns_out);
+    if (out == NULL) {
+        pl_registry_free(reg);
+        return PL_EXIT_FAIL;
+    }
     for (int i = optind; i < argc; i++) {
-        int n = pl_lookup_print(reg, argv[i], fmt, stdout, &err);
+        int n = pl_lookup_print(reg, argv[i], fmt, out, &err);
         if (n < 0) {
             rc = usage_error("lookup: %s", err.msg);
             break;
@@ -436,8 +452,12 @@ run_lookup(const struct options *o, int argc, char **argv, int from)
         }
         nq++;
     }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "portlabel: write error: %s\n", strerror(errno));
+    bool write_failed = fflush(out) != 0 || ferror(out);
+    if (owns_out && fclose(out) != 0)
+        write_failed = true;
+    if (write_failed) {
+        fprintf(stderr, "portlabel: %s: write error: %s\n",
+                owns_out ? output : "standard output", strerror(errno));
         rc = PL_EXIT_FAIL;
     }
     pl_registry_free(reg);

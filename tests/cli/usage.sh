@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Command-line contract (SPEC §7): usage errors are one line and exit 2; `lookup` honours
+# -o and refuses options that only make sense for reading packets.
+#   tests/cli/usage.sh PORTLABEL REGISTRY_CSV
+set -u
+bin=$1 reg=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+check() { # name, condition result
+    if [ "$2" -eq 0 ]; then echo "PASS $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi
+}
+
+for args in "-F bogus -r x.pcap" "--bogus" "-c abc -r x.pcap" "--max-flows 0 -r x.pcap" \
+            "lookup 70000/tcp" "-r x.pcap lookup 80"; do
+    # shellcheck disable=SC2086
+    "$bin" -R "$reg" $args >/dev/null 2>"$tmp/err"
+    rc=$?
+    lines=$(grep -vc "^portlabel: warning:" "$tmp/err")  # registry warnings are not errors
+    [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ]
+    check "usage error '$args': exit 2 ($rc), one line ($lines)" $?
+done
+
+"$bin" -R "$reg" -o "$tmp/out.txt" lookup 80/tcp >"$tmp/stdout" 2>/dev/null
+rc=$?
+[ "$rc" -eq 0 ] && grep -q http "$tmp/out.txt" && [ ! -s "$tmp/stdout" ]
+check "lookup -o FILE writes the file, not standard output" $?
+
+"$bin" lookup -R "$reg" -F json -o "$tmp/out.json" https >/dev/null 2>&1
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out.json"
+check "lookup options after the word, JSON to -o" $?
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

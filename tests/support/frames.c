@@ -368,8 +368,12 @@ fb_check_invariants(const struct pl_frame *fr, enum pl_decode_status st, const s
     case PL_DEC_OK:
         if (pkt->ip_version != 4 && pkt->ip_version != 6)
             return "OK without an IP version";
-        if (!is_transport(pkt->l4_proto))
-            return "OK with a non-transport protocol";
+        if (!is_transport(pkt->l4_proto) &&
+            !(pkt->frag == PL_FRAG_LATER && pkt->ip_version == 6 &&
+              (pkt->l4_proto == PL_IPPROTO_HOPOPTS || pkt->l4_proto == PL_IPPROTO_ROUTING ||
+               pkt->l4_proto == PL_IPPROTO_DSTOPTS || pkt->l4_proto == PL_IPPROTO_AH)))
+            return "OK with a non-transport protocol (other than a later IPv6 fragment "
+                   "naming an extension header)";
         if (pkt->frag == PL_FRAG_LATER) {
             if (pkt->layer != PL_LAYER_L3 || pkt->sport != 0 || pkt->dport != 0)
                 return "later fragment with ports or wrong layer";

@@ -106,6 +106,7 @@ pl_pipeline_new(const struct pl_pipeline_opts *opts, const struct pl_registry *r
     if (reg != NULL) {
         p->sum.registry_path = pl_registry_path(reg);
         p->sum.registry_rows = pl_registry_rows(reg);
+        p->sum.registry_bad_rows = pl_registry_bad_rows(reg);
         p->sum.registry_has_unauthorized = pl_registry_has_unauthorized(reg);
         switch (pl_registry_format(reg)) {
         case PL_REG_FMT_CSV: p->sum.registry_format = "csv"; break;

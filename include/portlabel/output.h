@@ -40,6 +40,7 @@ struct pl_summary {
     uint64_t ps_recv, ps_drop, ps_ifdrop;
     const char *registry_path;      /* borrowed */
     uint64_t registry_rows;
+    uint64_t registry_bad_rows;     /* rows skipped with a warning */
     const char *registry_format;    /* "csv", "xml", "services" */
     bool registry_has_unauthorized;
 };

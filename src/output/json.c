@@ -289,6 +289,7 @@ json_end(struct pl_sink *s, const struct pl_summary *sum, struct pl_err *err)
     fputs(",\"registry\":{\"path\":", o);
     pl_out_json_str(o, sum->registry_path);
     put_u64(o, KEY("rows"), sum->registry_rows);
+    put_u64(o, KEY("bad_rows"), sum->registry_bad_rows);
     put_str(o, KEY("format"), sum->registry_format);
     fprintf(o, ",\"has_unauthorized\":%s}}\n", sum->registry_has_unauthorized ? "true" : "false");
     return pl_sink_finish(s, err);

@@ -90,7 +90,8 @@ def summary(flows, packets, in_flows, non_ip=0, other_ip=None, malformed=0, trun
         "flows_total": len(flows),
         "flows_unauthorized": sum(1 for f in flows if f["unauthorized"]),
         "flows_by_status": by,
-        "registry": {"path": "tests/golden/registry.csv", "rows": REGISTRY_ROWS},
+        "registry": {"path": "tests/golden/registry.csv", "rows": REGISTRY_ROWS,
+                     "bad_rows": 1},  # the row with port 99999
     }
 
 

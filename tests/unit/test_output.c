@@ -248,7 +248,7 @@ Test(output, json_summary_lists_all_statuses_and_decimal_other_ip_keys)
              "\"flows_total\":2,\"flows_unauthorized\":1,"
              "\"flows_by_status\":{\"assigned\":1,\"reserved\":0,\"unassigned\":1,\"unnamed\":0},"
              "\"flows_evicted\":0,\"frags_dropped\":0,"
-             "\"registry\":{\"path\":\"/tmp/reg.csv\",\"rows\":7,\"format\":\"csv\","
+             "\"registry\":{\"path\":\"/tmp/reg.csv\",\"rows\":7,\"bad_rows\":0,\"format\":\"csv\","
              "\"has_unauthorized\":true}}\n");
     free(out);
 }

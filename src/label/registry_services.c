@@ -1,6 +1,7 @@
 /* src/label/registry_services.c — services(5) text: "name port/proto [aliases] [# comment]",
  * Wireshark's merged "port/tcp/udp/sctp/dccp" specs and ranges, and nmap-services'
- * "name port/proto frequency # comment". The comment becomes the description. */
+ * "name port/proto frequency # comment". Names and ports only (SPEC §2): the comment is not
+ * taken as a description. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -129,7 +130,7 @@ commit_line(struct pl_registry *reg, struct svc_line *l, unsigned long line, str
         l->comment.s[l->comment.len] = '\0';
 
     l->row.line = line;
-    l->row.desc = l->comment.len > 0 ? l->comment.s : "";
+    l->row.desc = ""; /* SPEC §2: these files give names and ports only; comments are not data */
     l->row.unauth = "";
     for (size_t k = 0; k < l->ntok; k++) {
         if (k == 1 || (k == 2 && is_frequency(&l->tok[k])))

@@ -259,6 +259,8 @@ parse_options(int argc, char **argv, struct options *o)
             o->user = optarg;
             break;
         case 'R':
+            if (optarg[0] == '\0') /* an empty -R must not fall back to discovery silently */
+                return usage_error("%s", "-R needs a registry file name");
             o->registry = optarg;
             break;
         case 'F':
@@ -415,6 +417,8 @@ run_lookup(const struct options *o, int argc, char **argv, int from)
     optind = 0;
     while ((ch = getopt_long(argc, argv, ":R:F:o:", longopts, NULL)) != -1) {
         if (ch == 'R') {
+            if (optarg[0] == '\0')
+                return usage_error("%s", "lookup: -R needs a registry file name");
             registry = optarg;
         } else if (ch == 'o') {
             output = optarg;

@@ -469,7 +469,8 @@ pl_summary_write_text(FILE *o, const struct pl_summary *sum)
     fmt_count(num, sizeof num, sum->registry_rows);
     fprintf(o, "  %-24s ", "registry");
     pl_out_text_str(o, sum->registry_path);
-    fprintf(o, " (%s, %s rows", sum->registry_format != NULL ? sum->registry_format : "?", num);
+    fprintf(o, " (%s, %s %s", sum->registry_format != NULL ? sum->registry_format : "?", num,
+            sum->registry_rows == 1 ? "row" : "rows");
     if (sum->registry_bad_rows > 0) {
         fmt_count(num, sizeof num, sum->registry_bad_rows);
         fprintf(o, ", %s bad %s skipped", num, sum->registry_bad_rows == 1 ? "row" : "rows");

@@ -21,6 +21,10 @@ for args in "-F bogus -r x.pcap" "--bogus" "-c abc -r x.pcap" "--max-flows 0 -r 
     check "usage error '$args': exit 2 ($rc), one line ($lines)" $?
 done
 
+"$bin" -R "" -r x.pcap >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ]
+check "an empty -R is a usage error, not a silent fallback" $?
+
 "$bin" -R "$reg" -o "$tmp/out.txt" lookup 80/tcp >"$tmp/stdout" 2>/dev/null
 rc=$?
 [ "$rc" -eq 0 ] && grep -q http "$tmp/out.txt" && [ ! -s "$tmp/stdout" ]

@@ -105,4 +105,17 @@ feed(struct pl_flow_table *ft, struct pl_pkt p)
     return pl_flow_table_packet(ft, &p);
 }
 
+#ifdef CRITERION_ASSERT_H_
+/* A table over no registry that collects what it emits into *c (Criterion tests only). */
+static inline struct pl_flow_table *
+collect_table(struct collect *c, struct pl_flow_cfg cfg)
+{
+    struct pl_err err = {.msg = ""};
+    memset(c, 0, sizeof *c);
+    struct pl_flow_table *ft = pl_flow_table_new(&cfg, NULL, collect_emit, c, &err);
+    cr_assert_not_null(ft, "%s", err.msg);
+    return ft;
+}
+#endif
+
 #endif

@@ -6,15 +6,6 @@
 #include "flow/flow_int.h"
 #include "flowpkt.h"
 
-static struct pl_flow_table *
-mk(struct collect *c, struct pl_flow_cfg cfg)
-{
-    struct pl_err err = {.msg = ""};
-    memset(c, 0, sizeof *c);
-    struct pl_flow_table *ft = pl_flow_table_new(&cfg, NULL, collect_emit, c, &err);
-    cr_assert_not_null(ft, "%s", err.msg);
-    return ft;
-}
 
 static void
 assert_src(const struct pl_flow *f, uint32_t ip, uint16_t port)
@@ -39,7 +30,7 @@ Test(flow_table, rejects_zero_max_flows)
 Test(flow_table, counts_both_directions_into_one_record)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt p1 = tcp(B, 40000, A, 80, PL_TCP_SYN, 0);
     struct pl_pkt p2 = tcp(A, 80, B, 40000, PL_TCP_SYN | PL_TCP_ACK, 1000);
     struct pl_pkt p3 = tcp(B, 40000, A, 80, PL_TCP_ACK | PL_TCP_PSH, 2000);
@@ -78,7 +69,7 @@ Test(flow_table, counts_both_directions_into_one_record)
 Test(flow_table, vlan_version_and_protocol_separate_flows)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt base = udp(A, 5000, B, 53, 0);
     struct pl_pkt tagged = base, tcp_one = base, v6 = base;
     tagged.vlan_count = 1;
@@ -102,7 +93,7 @@ Test(flow_table, vlan_version_and_protocol_separate_flows)
 Test(flow_table, initiator_is_sender_of_first_midstream_packet)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, tcp(A, 80, B, 40000, PL_TCP_ACK, 0)); /* server talks first: it is the initiator */
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_ACK, 1));
     pl_flow_table_finish(ft, PL_END_EOF);
@@ -115,7 +106,7 @@ Test(flow_table, initiator_is_sender_of_first_midstream_packet)
 Test(flow_table, synack_first_makes_its_receiver_the_initiator)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, tcp(A, 443, B, 51000, PL_TCP_SYN | PL_TCP_ACK, 0));
     feed(ft, tcp(B, 51000, A, 443, PL_TCP_ACK, 1));
     pl_flow_table_finish(ft, PL_END_EOF);
@@ -131,7 +122,7 @@ Test(flow_table, synack_first_makes_its_receiver_the_initiator)
 Test(flow_table, sctp_init_ack_first_makes_its_receiver_the_initiator)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt p = mkpkt(PL_IPPROTO_SCTP, A, 3868, B, 40000, 0);
     p.has_sctp_chunk = true;
     p.sctp_chunk = PL_SCTP_CHUNK_INIT_ACK;
@@ -146,7 +137,7 @@ Test(flow_table, sctp_init_ack_first_makes_its_receiver_the_initiator)
 Test(flow_table, sctp_init_first_keeps_sender_and_counts_as_opening)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt p = mkpkt(PL_IPPROTO_SCTP, B, 40000, A, 3868, 0);
     p.has_sctp_chunk = true;
     p.sctp_chunk = PL_SCTP_CHUNK_INIT;
@@ -160,7 +151,7 @@ Test(flow_table, sctp_init_first_keeps_sender_and_counts_as_opening)
 Test(flow_table, sctp_without_captured_chunk_is_not_an_opening)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt p = mkpkt(PL_IPPROTO_SCTP, A, 3868, B, 40000, 0);
     p.sctp_chunk = PL_SCTP_CHUNK_INIT_ACK; /* not captured: has_sctp_chunk false */
     feed(ft, p);
@@ -173,7 +164,7 @@ Test(flow_table, sctp_without_captured_chunk_is_not_an_opening)
 Test(flow_table, dccp_response_first_makes_its_receiver_the_initiator)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt p = mkpkt(PL_IPPROTO_DCCP, A, 5004, B, 40000, 0);
     p.dccp_type = PL_DCCP_RESPONSE;
     feed(ft, p);
@@ -187,7 +178,7 @@ Test(flow_table, dccp_response_first_makes_its_receiver_the_initiator)
 Test(flow_table, dccp_request_first_is_an_opening)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt p = mkpkt(PL_IPPROTO_DCCP, B, 60000, A, 50000, 0);
     p.dccp_type = PL_DCCP_REQUEST;
     feed(ft, p);
@@ -201,7 +192,7 @@ Test(flow_table, dccp_request_first_is_an_opening)
 Test(flow_table, later_syn_does_not_make_a_handshake)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, tcp(B, 40000, A, 50000, PL_TCP_ACK, 0));
     feed(ft, tcp(B, 40000, A, 50000, PL_TCP_SYN, 1));
     pl_flow_table_finish(ft, PL_END_EOF);
@@ -214,7 +205,7 @@ Test(flow_table, later_syn_does_not_make_a_handshake)
 Test(flow_table, idle_ends_exactly_at_the_timeout)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, udp(A, 5000, B, 53, 0));
     pl_flow_table_advance(ft, T0 + 300 * SEC - 1);
     cr_assert_eq(c.n, 0, "one microsecond early");
@@ -230,7 +221,7 @@ Test(flow_table, idle_ends_exactly_at_the_timeout)
 Test(flow_table, idle_counts_from_the_last_packet)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, udp(A, 5000, B, 53, 0));
     feed(ft, udp(B, 53, A, 5000, 200 * SEC));
     pl_flow_table_advance(ft, T0 + 499 * SEC);
@@ -244,7 +235,7 @@ Test(flow_table, idle_counts_from_the_last_packet)
 Test(flow_table, packet_after_idle_starts_a_new_record)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, udp(A, 5000, B, 53, 0));
     feed(ft, udp(B, 53, A, 5000, 300 * SEC)); /* the flow is idle first, then this one starts */
     cr_assert_eq(c.n, 1);
@@ -261,7 +252,7 @@ Test(flow_table, active_fires_at_first_seen_plus_timeout_without_a_packet)
     struct pl_flow_cfg cfg = cfg_default();
     cfg.idle_us = 100 * SEC;
     cfg.active_us = 250 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     for (uint64_t t = 0; t <= 240; t += 60)
         feed(ft, udp(A, 5000, B, 53, t * SEC));
     pl_flow_table_advance(ft, T0 + 250 * SEC - 1);
@@ -281,7 +272,7 @@ Test(flow_table, continuation_keeps_initiator_service_port_and_handshake)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.active_us = 100 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, tcp(B, 40000, A, 8443, PL_TCP_SYN, 0));
     feed(ft, tcp(A, 8443, B, 40000, PL_TCP_SYN | PL_TCP_ACK, 1));
     feed(ft, tcp(B, 40000, A, 8443, PL_TCP_ACK, 90 * SEC));
@@ -308,7 +299,7 @@ Test(flow_table, key_forgets_continuation_once_it_would_have_gone_idle)
     struct pl_flow_cfg cfg = cfg_default();
     cfg.active_us = 100 * SEC;
     cfg.idle_us = 60 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, tcp(B, 40000, A, 8443, PL_TCP_SYN, 0));
     feed(ft, tcp(B, 40000, A, 8443, PL_TCP_ACK, 50 * SEC));
     feed(ft, tcp(B, 40000, A, 8443, PL_TCP_ACK, 99 * SEC)); /* active at 100, idle at 159 */
@@ -327,7 +318,7 @@ Test(flow_table, continuation_just_before_idle_is_still_a_continuation)
     struct pl_flow_cfg cfg = cfg_default();
     cfg.active_us = 100 * SEC;
     cfg.idle_us = 60 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, tcp(B, 40000, A, 8443, PL_TCP_SYN, 0));
     feed(ft, tcp(B, 40000, A, 8443, PL_TCP_ACK, 50 * SEC));
     feed(ft, tcp(B, 40000, A, 8443, PL_TCP_ACK, 99 * SEC));
@@ -343,7 +334,7 @@ Test(flow_table, continuation_just_before_idle_is_still_a_continuation)
 Test(flow_table, rst_closes_ten_seconds_later_and_counts_packets_in_between)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN, 0));
     feed(ft, tcp(A, 80, B, 40000, PL_TCP_RST | PL_TCP_ACK, 1 * SEC));
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_ACK, 5 * SEC));
@@ -361,7 +352,7 @@ Test(flow_table, rst_closes_ten_seconds_later_and_counts_packets_in_between)
 Test(flow_table, fin_both_ways_closes_ten_seconds_after_the_second_fin)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_FIN | PL_TCP_ACK, 0));
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_FIN | PL_TCP_ACK, 2 * SEC)); /* same side: no close */
     pl_flow_table_advance(ft, T0 + 30 * SEC);
@@ -380,7 +371,7 @@ Test(flow_table, fin_both_ways_closes_ten_seconds_after_the_second_fin)
 Test(flow_table, syn_after_close_reopens_at_once)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN, 0));
     feed(ft, tcp(A, 80, B, 40000, PL_TCP_RST | PL_TCP_ACK, 1 * SEC));
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN | PL_TCP_ACK, 2 * SEC)); /* not a bare SYN */
@@ -405,7 +396,7 @@ Test(flow_table, syn_after_close_reopens_at_once)
 Test(flow_table, packet_after_close_window_starts_a_midstream_flow)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN, 0));
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_RST, 1 * SEC));
     feed(ft, tcp(A, 80, B, 40000, PL_TCP_ACK, 11 * SEC));
@@ -422,7 +413,7 @@ Test(flow_table, packet_after_close_window_starts_a_midstream_flow)
 Test(flow_table, close_seen_ends_as_closed_at_end_of_input)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN, 0));
     feed(ft, udp(B, 5000, A, 53, 1));
     feed(ft, tcp(A, 80, B, 40000, PL_TCP_RST, 2));
@@ -436,7 +427,7 @@ Test(flow_table, close_seen_ends_as_closed_at_end_of_input)
 Test(flow_table, udp_rst_bit_means_nothing)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt p = udp(B, 5000, A, 53, 0);
     p.tcp_flags = PL_TCP_RST; /* never set by the decoder; ignored anyway */
     feed(ft, p);
@@ -450,7 +441,7 @@ Test(flow_table, active_during_close_keeps_close_state_in_the_continuation)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.active_us = 5 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN, 0));
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_RST, 1 * SEC)); /* close due at 11 s */
     feed(ft, tcp(A, 80, B, 40000, PL_TCP_ACK, 6 * SEC)); /* active at 5 s: continuation */
@@ -470,7 +461,7 @@ Test(flow_table, due_flows_end_in_order_of_due_time)
     struct pl_flow_cfg cfg = cfg_default();
     cfg.idle_us = 30 * SEC;
     cfg.active_us = 100 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, udp(A, 1, B, 2, 0));                   /* flow 1: idle at 50 */
     feed(ft, tcp(A, 3, B, 4, PL_TCP_RST, 1 * SEC)); /* flow 2: closed at 11 */
     feed(ft, udp(A, 5, B, 6, 2 * SEC));             /* flow 3: idle at 32 */
@@ -488,7 +479,7 @@ Test(flow_table, due_flows_end_in_order_of_due_time)
 Test(flow_table, equal_due_times_end_older_record_first)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, udp(A, 7, B, 8, 0));
     feed(ft, udp(A, 1, B, 2, 0));
     feed(ft, udp(A, 3, B, 4, 0));
@@ -503,7 +494,7 @@ Test(flow_table, equal_due_times_end_older_record_first)
 Test(flow_table, time_going_backwards_ends_nothing)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, udp(A, 5000, B, 53, 100 * SEC));
     feed(ft, udp(B, 53, A, 5000, 10 * SEC)); /* older timestamp */
     pl_flow_table_advance(ft, T0);
@@ -523,7 +514,7 @@ Test(flow_table, backdated_new_flow_times_out_from_its_own_first_packet)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.idle_us = 100 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, udp(A, 1, B, 2, 90 * SEC));
     feed(ft, udp(A, 3, B, 4, 50 * SEC)); /* out of order: idle at 150, before flow 1 at 190 */
     pl_flow_table_advance(ft, T0 + 150 * SEC);
@@ -539,7 +530,7 @@ Test(flow_table, eviction_ends_the_least_recently_seen_flow)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.max_flows = 3;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, udp(A, 1, B, 2, 0));
     feed(ft, udp(A, 3, B, 4, 1));
     feed(ft, udp(A, 5, B, 6, 2));
@@ -563,7 +554,7 @@ Test(flow_table, eviction_tie_goes_to_the_oldest_created)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.max_flows = 3;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, udp(A, 1, B, 2, 0));
     feed(ft, udp(A, 3, B, 4, 0));
     feed(ft, udp(A, 5, B, 6, 0));
@@ -580,7 +571,7 @@ Test(flow_table, continuation_keys_do_not_count_toward_max_flows)
     struct pl_flow_cfg cfg = cfg_default();
     cfg.max_flows = 2;
     cfg.active_us = 10 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, udp(A, 1, B, 2, 0));
     feed(ft, udp(A, 3, B, 4, 0));
     pl_flow_table_advance(ft, T0 + 10 * SEC); /* both end active, keys stay */
@@ -600,7 +591,7 @@ Test(flow_table, continuation_keys_do_not_count_toward_max_flows)
 Test(flow_table, finish_emits_in_order_of_first_packet)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, udp(A, 1, B, 2, 0));
     feed(ft, udp(A, 3, B, 4, 1));
     feed(ft, udp(A, 5, B, 6, 2));
@@ -619,7 +610,7 @@ Test(flow_table, many_flows_reuse_pool_nodes)
     struct pl_flow_cfg cfg = cfg_default();
     cfg.max_flows = 8;
     cfg.idle_us = 20 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     for (uint32_t i = 0; i < 1000; i++)
         feed(ft, udp(A, (uint16_t)(1000 + i % 50), B, 53, (uint64_t)i * SEC / 4));
     pl_flow_table_finish(ft, PL_END_EOF);
@@ -648,7 +639,7 @@ Test(flow_table, end_reason_names)
 Test(flow_table, prefetch_hints_are_safe_on_an_empty_table)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt p = udp(A, 5000, B, 53, 0);
     pl_flow_table_prefetch_bucket(ft, &p);
     pl_flow_table_prefetch_flow(ft, &p);
@@ -666,7 +657,7 @@ Test(flow_table, prefetch_hints_are_safe_on_an_empty_table)
 Test(flow_table, transport_outside_the_four_is_not_counted)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt p = mkpkt(47 /* GRE */, A, 0, B, 0, 0);
     cr_assert_not(feed(ft, p));
     struct pl_flow_stats st;
@@ -684,7 +675,7 @@ Test(flow_table, dormant_keys_beyond_the_pool_are_forgotten_oldest_first)
     struct pl_flow_cfg cfg = cfg_default();
     cfg.max_flows = 1;
     cfg.active_us = 10 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, tcp(B, 40000, A, 8080, PL_TCP_SYN, 0));
     pl_flow_table_advance(ft, T0 + 10 * SEC); /* key 1 dormant */
     feed(ft, tcp(B, 40001, A, 8080, PL_TCP_SYN, 11 * SEC));
@@ -709,7 +700,7 @@ Test(flow_table, syn_on_a_dormant_closing_key_starts_afresh)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.active_us = 10 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN, 0));
     feed(ft, tcp(A, 80, B, 40000, PL_TCP_RST, 9 * SEC)); /* close due at 19 s */
     pl_flow_table_advance(ft, T0 + 10 * SEC);            /* active; the key keeps its close */
@@ -730,7 +721,7 @@ Test(flow_table, dormant_closing_key_after_the_linger_starts_midstream)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.active_us = 5 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, tcp(B, 40000, A, 80, PL_TCP_SYN, 0));
     feed(ft, tcp(A, 80, B, 40000, PL_TCP_RST, 1 * SEC));
     pl_flow_table_advance(ft, T0 + 5 * SEC);
@@ -776,7 +767,7 @@ feed_many_then_old(struct pl_flow_table *ft, uint64_t old_sec)
 Test(flow_table, backdated_flow_behind_many_still_ends_idle_on_time)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_many());
+    struct pl_flow_table *ft = collect_table(&c, cfg_many());
     feed_many_then_old(ft, 10);
     feed(ft, udp(A, 9, B, 53, (1000 + MANY) * SEC)); /* 10 + 300 <= now: idle first */
     cr_assert_geq(c.n, 1);
@@ -789,7 +780,7 @@ Test(flow_table, backdated_flow_behind_many_still_ends_idle_on_time)
 Test(flow_table, backdated_flow_behind_many_is_first_at_end_of_input)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_many());
+    struct pl_flow_table *ft = collect_table(&c, cfg_many());
     feed_many_then_old(ft, 900);
     pl_flow_table_finish(ft, PL_END_EOF);
     cr_assert_eq(c.n, MANY + 1);
@@ -803,7 +794,7 @@ Test(flow_table, backdated_flow_behind_many_is_the_eviction_victim)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_many();
     cfg.max_flows = MANY + 1;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed_many_then_old(ft, 900);
     feed(ft, udp(A, 7, B, 53, (1000 + MANY) * SEC)); /* table full: smallest last_seen goes */
     cr_assert_eq(c.n, 1);
@@ -818,7 +809,7 @@ Test(flow_table, random_order_timestamps_keep_every_order)
     struct pl_flow_cfg cfg = cfg_many();
     cfg.max_flows = 4000;
     cfg.idle_us = 50 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     uint64_t x = 12345;
     for (uint16_t i = 0; i < 2000; i++) { /* timestamps jump around within 100 s */
         x = x * 6364136223846793005ull + 1442695040888963407ull;

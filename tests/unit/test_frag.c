@@ -6,15 +6,6 @@
 
 #include "flowpkt.h"
 
-static struct pl_flow_table *
-mk(struct collect *c, struct pl_flow_cfg cfg)
-{
-    struct pl_err err = {.msg = ""};
-    memset(c, 0, sizeof *c);
-    struct pl_flow_table *ft = pl_flow_table_new(&cfg, NULL, collect_emit, c, &err);
-    cr_assert_not_null(ft, "%s", err.msg);
-    return ft;
-}
 
 static struct pl_pkt
 first_frag(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint32_t id, uint64_t t)
@@ -51,7 +42,7 @@ unattributed(struct pl_flow_table *ft)
 Test(frag, later_fragment_counts_to_the_first_fragments_flow)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, udp(B, 53, A, 5000, 0)); /* B is the initiator */
     cr_assert(feed(ft, first_frag(A, 5000, B, 53, 77, 1 * SEC)));
     cr_assert(feed(ft, later_frag(A, B, 77, 2 * SEC)));
@@ -72,7 +63,7 @@ Test(frag, later_fragment_counts_to_the_first_fragments_flow)
 Test(frag, later_fragment_without_first_is_unattributed)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, first_frag(A, 5000, B, 53, 77, 0));
     cr_assert_not(feed(ft, later_frag(A, B, 78, 1))); /* other id */
     cr_assert_not(feed(ft, later_frag(B, A, 77, 1))); /* other direction: other datagram */
@@ -86,7 +77,7 @@ Test(frag, later_fragment_without_first_is_unattributed)
 Test(frag, window_is_thirty_seconds_inclusive)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, first_frag(A, 5000, B, 53, 77, 0));
     cr_assert(feed(ft, later_frag(A, B, 77, 30 * SEC)));
     cr_assert_not(feed(ft, later_frag(A, B, 77, 30 * SEC + 1)));
@@ -99,7 +90,7 @@ Test(frag, nothing_counts_after_the_record_ended)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.idle_us = 5 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, first_frag(A, 5000, B, 53, 77, 0));
     pl_flow_table_advance(ft, T0 + 5 * SEC); /* idle */
     cr_assert_eq(c.n, 1);
@@ -117,7 +108,7 @@ Test(frag, later_fragment_counts_to_the_continuation)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.active_us = 10 * SEC;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, udp(A, 5000, B, 53, 0));
     feed(ft, first_frag(A, 5000, B, 53, 77, 9 * SEC));
     pl_flow_table_advance(ft, T0 + 10 * SEC); /* active: the key waits for a continuation */
@@ -137,7 +128,7 @@ Test(frag, full_table_drops_the_oldest_first_fragment)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.max_frags = 2;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, first_frag(A, 5000, B, 53, 1, 0));
     feed(ft, first_frag(A, 5000, B, 53, 2, 1));
     feed(ft, first_frag(A, 5000, B, 53, 3, 2));
@@ -156,7 +147,7 @@ Test(frag, expired_entries_make_room_without_drops)
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.max_frags = 2;
-    struct pl_flow_table *ft = mk(&c, cfg);
+    struct pl_flow_table *ft = collect_table(&c, cfg);
     feed(ft, first_frag(A, 5000, B, 53, 1, 0));
     feed(ft, first_frag(A, 5000, B, 53, 2, 1));
     feed(ft, first_frag(A, 5000, B, 53, 3, 40 * SEC));
@@ -172,7 +163,7 @@ Test(frag, expired_entries_make_room_without_drops)
 Test(frag, ipv6_fragments_are_keyed_by_version)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, first_frag(A, 5000, B, 53, 77, 0));
     struct pl_pkt p = later_frag(A, B, 77, 1);
     p.ip_version = 6;
@@ -183,7 +174,7 @@ Test(frag, ipv6_fragments_are_keyed_by_version)
 Test(frag, repeated_first_fragment_restarts_the_window)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, first_frag(A, 5000, B, 53, 77, 0));
     feed(ft, first_frag(A, 5000, B, 53, 77, 20 * SEC));
     cr_assert(feed(ft, later_frag(A, B, 77, 45 * SEC)));
@@ -193,7 +184,7 @@ Test(frag, repeated_first_fragment_restarts_the_window)
 Test(frag, ipv6_key_uses_the_fragment_headers_next_header)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     struct pl_pkt first = first_frag(A, 5000, B, 53, 77, 0);
     first.ip_version = 6;
     first.frag_proto = PL_IPPROTO_DSTOPTS; /* options follow the fragment header */
@@ -213,7 +204,7 @@ Test(frag, ipv6_key_uses_the_fragment_headers_next_header)
 Test(frag, window_counts_from_the_fragments_own_time_after_time_went_backwards)
 {
     struct collect c;
-    struct pl_flow_table *ft = mk(&c, cfg_default());
+    struct pl_flow_table *ft = collect_table(&c, cfg_default());
     feed(ft, first_frag(A, 5000, B, 53, 77, 0));
     feed(ft, udp(A, 6000, B, 123, 31 * SEC)); /* unrelated: the clock passes 30 s */
     cr_assert(feed(ft, later_frag(A, B, 77, 29 * SEC)), "29 s after its first fragment");

@@ -524,11 +524,15 @@ cls_insert(struct pl_flow_table *ft, struct flow_node *n)
 static inline void
 lru_touch(struct pl_flow_table *ft, struct flow_node *n)
 {
-    uint32_t i = idx(ft, n);
-    if (lk(ft, HEAD_TIMERS, LRU)->prev == i)
+    uint32_t i = idx(ft, n), tail = lk(ft, HEAD_TIMERS, LRU)->prev;
+    if (tail == i)
         return; /* already the newest; growing keeps it so */
     tl_unlink(ft, n, TL_LRU);
-    lru_insert(ft, n);
+    const struct flow_node *t = N(ft, tail);
+    if (tail != HEAD_TIMERS && tl_before(t->last_us, t->seq, n->last_us, n->seq))
+        il_insert_after(ft, tail, i, LRU); /* in order, as almost always: the newest */
+    else
+        lru_insert(ft, n);
 }
 
 /* --- node pool -------------------------------------------------------------------------- */

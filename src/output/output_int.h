@@ -68,6 +68,9 @@ struct pl_rec {
     FILE *out;
     size_t len;       /* bytes in buf */
     unsigned flushes; /* times buf was written out: text before len may be gone */
+    uint64_t ts_sec;  /* pl_rec_ts: the seconds last written ... */
+    size_t ts_len;    /* ... as ts_text[0, ts_len), "SEC." (0: none yet) */
+    char ts_text[24];
     char buf[PL_REC_LEN];
 };
 
@@ -77,6 +80,8 @@ pl_rec_init(struct pl_rec *r, FILE *out)
     r->out = out;
     r->len = 0;
     r->flushes = 0;
+    r->ts_len = 0;
+    memset(r->ts_text, 0, sizeof r->ts_text);
 }
 
 /* Write buf to the stream and empty it (errors show on the stream: ferror). */

@@ -159,22 +159,23 @@ enum node_state {
 #define NF_HEAP_CLS 0x80 /* in the cls heap, not the cls list */
 
 /* 192 bytes, three cache lines, UT_hash_handle included:
- *   line 0  timer links, close time, the hash handle's cold half (add/delete only);
+ *   line 0  first_seen, act/cls links, close time, the hash handle's cold half (add/delete);
  *   line 1  hh_next, key pointer, keylen, hashv and the key: a chain step reads one line;
- *   line 2  last_seen, counters, flags: what a packet writes. */
+ *   line 2  last_seen, counters, flags and the lru link: all a packet reads and writes, so
+ *           that a packet touches two lines of its flow and one of each lru neighbour. */
 struct flow_node {
-    _Alignas(64) struct ilink lru; /* live: lru list; dormant: dormant FIFO */
-    struct ilink act;              /* live: act list; free: free list */
-    struct ilink cls;              /* live with a close: cls list */
-    uint64_t close_us;             /* TCP close time, when NF_CLOSE */
-    UT_hash_handle hh;             /* key = key */
+    _Alignas(64) uint64_t first_us; /* first packet of this record */
+    struct ilink act;               /* live: act list; free: free list */
+    struct ilink cls;               /* live with a close: cls list */
+    uint64_t close_us;              /* TCP close time, when NF_CLOSE */
+    UT_hash_handle hh;              /* key = key */
     struct pl_flow_key key;
     uint64_t last_us;  /* largest timestamp of this record */
     uint64_t pkts_fwd; /* initiator -> responder */
     uint64_t pkts_rev;
     uint64_t bytes_fwd; /* IP-layer bytes */
     uint64_t bytes_rev;
-    uint64_t first_us;     /* first packet of this record */
+    struct ilink lru;      /* live: lru list; dormant: dormant FIFO */
     uint32_t seq;          /* record number, in order of creation (wraps; compared as a
                             * difference) */
     uint32_t gen;          /* changes when the key starts afresh or the node is freed */
@@ -191,8 +192,10 @@ _Static_assert(offsetof(struct flow_node, hh.hh_next) / 64 == 1 &&
                    (offsetof(struct flow_node, key) + sizeof(struct pl_flow_key) - 1) / 64 == 1,
                "a hash chain step must read one cache line");
 _Static_assert(offsetof(struct flow_node, last_us) / 64 == 2 &&
-                   offsetof(struct flow_node, flags) / 64 == 2,
-               "per-packet fields share one cache line");
+                   offsetof(struct flow_node, flags) / 64 == 2 &&
+                   offsetof(struct flow_node, lru) / 64 == 2 &&
+                   (offsetof(struct flow_node, lru) + sizeof(struct ilink) - 1) / 64 == 2,
+               "per-packet fields, the lru link among them, share one cache line");
 
 /* A later fragment's key: (IP version, source, destination, protocol, identification). */
 struct frag_key {
@@ -1081,9 +1084,8 @@ pl_flow_table_hint_flow(const struct pl_flow_table *ft, struct pl_flow_lookup *l
     const UT_hash_handle *hh = bucket_of(ft, lu)->hh_head; /* cached by the bucket hint */
     if (hh != NULL) {
         const char *node = (const char *)hh - offsetof(struct flow_node, hh);
-        __builtin_prefetch(node, 1);                                       /* lru links */
         __builtin_prefetch(node + offsetof(struct flow_node, key), 1);     /* chain step */
-        __builtin_prefetch(node + offsetof(struct flow_node, last_us), 1); /* counters */
+        __builtin_prefetch(node + offsetof(struct flow_node, last_us), 1); /* counters, lru */
     }
 }
 
@@ -1096,7 +1098,6 @@ pl_flow_table_hint_chain(const struct pl_flow_table *ft, struct pl_flow_lookup *
     if (hh != NULL && hh->hashv != lu->hashv && hh->hh_next != NULL) {
         /* not the head node: the look-up's next step would miss, so fetch it now */
         const char *node = (const char *)hh->hh_next - offsetof(struct flow_node, hh);
-        __builtin_prefetch(node, 1);
         __builtin_prefetch(node + offsetof(struct flow_node, key), 1);
         __builtin_prefetch(node + offsetof(struct flow_node, last_us), 1);
     }
@@ -1112,8 +1113,8 @@ pl_flow_table_hint_links(const struct pl_flow_table *ft, struct pl_flow_lookup *
     HASH_FIND_BYHASHVALUE(hh, ft->head, &lu->key, sizeof lu->key, lu->hashv, n); /* cached */
     lu->hit = n != NULL ? idx(ft, n) : 0;
     if (n != NULL && n->state == NODE_LIVE && lk(ft, HEAD_TIMERS, LRU)->prev != idx(ft, n)) {
-        __builtin_prefetch(N(ft, n->lru.prev), 1); /* the lru move writes both neighbours */
-        __builtin_prefetch(N(ft, n->lru.next), 1);
+        __builtin_prefetch(&N(ft, n->lru.prev)->lru, 1); /* the lru move writes both neighbours */
+        __builtin_prefetch(&N(ft, n->lru.next)->lru, 1);
     }
 }
 

@@ -6,8 +6,9 @@
  * the page cache by memcpy instead of read(2), which spares the kernel's copy (a third of the
  * time of libpcap's own read loop on a 1.5 GB capture: tests/bench). Pages behind the read
  * position are released as it goes, so the mapping adds at most PL_MAP_DROP_LEN to the
- * resident set. A file cut short while it is read (SIGBUS on the mapping) ends the read with
- * an I/O error, as read(2) would report a short file, instead of killing the process. */
+ * resident set. A file cut short while it is read ends the read with an I/O error: each
+ * refill checks the file's size, and a SIGBUS on the mapping (a cut during the copy) is
+ * caught, instead of reading zeros or killing the process. */
 #define _GNU_SOURCE /* fopencookie */
 #include <errno.h>
 #include <fcntl.h>
@@ -82,11 +83,14 @@ pl_capture_map_dlt(int dlt)
 #define PL_MAP_MIN_LEN (1u << 20)  /* smaller files: plain stdio, the mapping gains nothing */
 #define PL_MAP_DROP_LEN (1u << 20) /* pages behind the read position go in steps of this */
 
+#define PL_MAP_CHUNK_LEN (1u << 20) /* stdio buffer: one refill, one size check per MiB */
+
 struct file_map {
     const uint8_t *base; /* the whole file, read-only */
     size_t len;          /* file size when it was mapped */
     size_t pos;          /* next byte to hand to stdio */
     size_t dropped;      /* [0, dropped) released with MADV_DONTNEED */
+    int fd;              /* kept open to notice the file shrinking */
 };
 
 /* Set only around the copy out of the mapping: where SIGBUS jumps to. */
@@ -110,8 +114,16 @@ map_read(void *cookie, char *buf, size_t n)
 {
     struct file_map *m = cookie;
     size_t k = m->len - m->pos < n ? m->len - m->pos : n;
+    struct stat st;
     sigjmp_buf jb;
 
+    /* A file cut short reads as an I/O error, as the mapping would fault past its new end
+     * (or, on some file systems, read zeros). The SIGBUS guard covers a cut between this
+     * check and the copy. */
+    if (k > 0 && (fstat(m->fd, &st) != 0 || st.st_size < 0 || (size_t)st.st_size < m->pos + k)) {
+        errno = EIO;
+        return -1;
+    }
     if (sigsetjmp(jb, 0) != 0) { /* SA_NODEFER: SIGBUS is not left blocked */
         map_guard = NULL;
         errno = EIO;
@@ -120,6 +132,11 @@ map_read(void *cookie, char *buf, size_t n)
     map_guard = &jb;
     memcpy(buf, m->base + m->pos, k);
     map_guard = NULL;
+    /* And after: a file cut during the copy may have read as zeros rather than faulted. */
+    if (k > 0 && (fstat(m->fd, &st) != 0 || st.st_size < 0 || (size_t)st.st_size < m->pos + k)) {
+        errno = EIO;
+        return -1;
+    }
     m->pos += k;
     if (m->pos - m->dropped >= PL_MAP_DROP_LEN) {
         size_t upto = m->pos & ~(size_t)(PL_MAP_DROP_LEN - 1u); /* page-aligned */
@@ -136,6 +153,7 @@ map_close(void *cookie)
     struct file_map *m = cookie;
 
     (void)munmap((void *)(uintptr_t)m->base, m->len);
+    close(m->fd);
     free(m);
     if (--map_guard_users == 0)
         (void)sigaction(SIGBUS, &map_old_bus, NULL);
@@ -162,9 +180,10 @@ map_open(const char *path)
     }
     size_t len = (size_t)st.st_size;
     void *base = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd); /* the mapping keeps the file */
-    if (base == MAP_FAILED)
+    if (base == MAP_FAILED) {
+        close(fd);
         return NULL;
+    }
     (void)madvise(base, len, MADV_SEQUENTIAL);
 
     struct file_map *m = calloc(1, sizeof *m);
@@ -173,10 +192,13 @@ map_open(const char *path)
     if (fp == NULL) {
         free(m);
         (void)munmap(base, len);
+        close(fd);
         return NULL;
     }
+    (void)setvbuf(fp, NULL, _IOFBF, PL_MAP_CHUNK_LEN); /* on failure: more, smaller refills */
     m->base = base;
     m->len = len;
+    m->fd = fd;
     if (map_guard_users++ == 0) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);

@@ -83,7 +83,7 @@ pl_capture_map_dlt(int dlt)
 #define PL_MAP_MIN_LEN (1u << 20)  /* smaller files: plain stdio, the mapping gains nothing */
 #define PL_MAP_DROP_LEN (1u << 20) /* pages behind the read position go in steps of this */
 
-#define PL_MAP_CHUNK_LEN (1u << 20) /* stdio buffer: one refill, one size check per MiB */
+#define PL_MAP_CHUNK_LEN (256u << 10) /* our stdio buffer: a refill, and two size checks */
 
 struct file_map {
     const uint8_t *base; /* the whole file, read-only */
@@ -91,6 +91,8 @@ struct file_map {
     size_t pos;          /* next byte to hand to stdio */
     size_t dropped;      /* [0, dropped) released with MADV_DONTNEED */
     int fd;              /* kept open to notice the file shrinking */
+    char *iobuf;         /* PL_MAP_CHUNK_LEN bytes: the stream's buffer (setvbuf ignores a
+                          * size without a buffer, and stdio's default is 4-8 KiB) */
 };
 
 /* Set only around the copy out of the mapping: where SIGBUS jumps to. */
@@ -154,6 +156,7 @@ map_close(void *cookie)
 
     (void)munmap((void *)(uintptr_t)m->base, m->len);
     close(m->fd);
+    free(m->iobuf); /* stdio is done with it: this runs inside fclose() */
     free(m);
     if (--map_guard_users == 0)
         (void)sigaction(SIGBUS, &map_old_bus, NULL);
@@ -187,15 +190,18 @@ map_open(const char *path)
     (void)madvise(base, len, MADV_SEQUENTIAL);
 
     struct file_map *m = calloc(1, sizeof *m);
+    char *iobuf = malloc(PL_MAP_CHUNK_LEN);
     cookie_io_functions_t io = {.read = map_read, .close = map_close};
-    FILE *fp = m != NULL ? fopencookie(m, "rb", io) : NULL;
+    FILE *fp = m != NULL && iobuf != NULL ? fopencookie(m, "rb", io) : NULL;
     if (fp == NULL) {
+        free(iobuf);
         free(m);
         (void)munmap(base, len);
         close(fd);
         return NULL;
     }
-    (void)setvbuf(fp, NULL, _IOFBF, PL_MAP_CHUNK_LEN); /* on failure: more, smaller refills */
+    m->iobuf = iobuf;
+    (void)setvbuf(fp, iobuf, _IOFBF, PL_MAP_CHUNK_LEN); /* before the first read */
     m->base = base;
     m->len = len;
     m->fd = fd;

@@ -6,9 +6,9 @@
  * the page cache by memcpy instead of read(2), which spares the kernel's copy (a third of the
  * time of libpcap's own read loop on a 1.5 GB capture: tests/bench). Pages behind the read
  * position are released as it goes, so the mapping adds at most PL_MAP_DROP_LEN to the
- * resident set. A file cut short while it is read ends the read with an I/O error: each
- * refill checks the file's size, and a SIGBUS on the mapping (a cut during the copy) is
- * caught, instead of reading zeros or killing the process. */
+ * resident set. A file cut short while it is read ends the read with an I/O error: the
+ * file's size is checked every PL_MAP_CHECK_LEN bytes, and a SIGBUS on the mapping is
+ * caught, instead of reading on through zeros or killing the process. */
 #define _GNU_SOURCE /* fopencookie */
 #include <errno.h>
 #include <fcntl.h>
@@ -83,17 +83,24 @@ pl_capture_map_dlt(int dlt)
 #define PL_MAP_MIN_LEN (1u << 20)  /* smaller files: plain stdio, the mapping gains nothing */
 #define PL_MAP_DROP_LEN (1u << 20) /* pages behind the read position go in steps of this */
 
-#define PL_MAP_CHUNK_LEN (256u << 10) /* our stdio buffer: a refill, and two size checks */
+#define PL_MAP_CHECK_LEN (256u << 10) /* the file's size is checked once per this many bytes */
 
 struct file_map {
     const uint8_t *base; /* the whole file, read-only */
     size_t len;          /* file size when it was mapped */
     size_t pos;          /* next byte to hand to stdio */
     size_t dropped;      /* [0, dropped) released with MADV_DONTNEED */
+    size_t checked;      /* pos at the last size check */
     int fd;              /* kept open to notice the file shrinking */
-    char *iobuf;         /* PL_MAP_CHUNK_LEN bytes: the stream's buffer (setvbuf ignores a
-                          * size without a buffer, and stdio's default is 4-8 KiB) */
 };
+
+/* False when the file no longer holds [0, end): it was cut short while mapped. */
+static bool
+map_still_holds(const struct file_map *m, size_t end)
+{
+    struct stat st;
+    return fstat(m->fd, &st) == 0 && st.st_size >= 0 && (uintmax_t)st.st_size >= end;
+}
 
 /* Set only around the copy out of the mapping: where SIGBUS jumps to. */
 static sigjmp_buf *volatile map_guard;
@@ -116,13 +123,15 @@ map_read(void *cookie, char *buf, size_t n)
 {
     struct file_map *m = cookie;
     size_t k = m->len - m->pos < n ? m->len - m->pos : n;
-    struct stat st;
     sigjmp_buf jb;
 
-    /* A file cut short reads as an I/O error, as the mapping would fault past its new end
-     * (or, on some file systems, read zeros). The SIGBUS guard covers a cut between this
-     * check and the copy. */
-    if (k > 0 && (fstat(m->fd, &st) != 0 || st.st_size < 0 || (size_t)st.st_size < m->pos + k)) {
+    /* A file cut short reads as an I/O error. Past its new end the mapping faults (SIGBUS,
+     * caught below) or, seen on ext4 with pages not yet written back, reads as zeros: so the
+     * size is checked before and after each copy that starts a new PL_MAP_CHECK_LEN stretch
+     * (about 200 checks per 100 MB; stdio refills are 4-8 KiB). At most that stretch of
+     * zeros can pass before the error. */
+    bool check = k > 0 && (m->pos == 0 || m->pos - m->checked >= PL_MAP_CHECK_LEN);
+    if (check && !map_still_holds(m, m->pos + k)) {
         errno = EIO;
         return -1;
     }
@@ -134,10 +143,12 @@ map_read(void *cookie, char *buf, size_t n)
     map_guard = &jb;
     memcpy(buf, m->base + m->pos, k);
     map_guard = NULL;
-    /* And after: a file cut during the copy may have read as zeros rather than faulted. */
-    if (k > 0 && (fstat(m->fd, &st) != 0 || st.st_size < 0 || (size_t)st.st_size < m->pos + k)) {
-        errno = EIO;
-        return -1;
+    if (check) { /* and after: a cut during the copy may have read as zeros */
+        if (!map_still_holds(m, m->pos + k)) {
+            errno = EIO;
+            return -1;
+        }
+        m->checked = m->pos;
     }
     m->pos += k;
     if (m->pos - m->dropped >= PL_MAP_DROP_LEN) {
@@ -156,7 +167,6 @@ map_close(void *cookie)
 
     (void)munmap((void *)(uintptr_t)m->base, m->len);
     close(m->fd);
-    free(m->iobuf); /* stdio is done with it: this runs inside fclose() */
     free(m);
     if (--map_guard_users == 0)
         (void)sigaction(SIGBUS, &map_old_bus, NULL);
@@ -190,18 +200,14 @@ map_open(const char *path)
     (void)madvise(base, len, MADV_SEQUENTIAL);
 
     struct file_map *m = calloc(1, sizeof *m);
-    char *iobuf = malloc(PL_MAP_CHUNK_LEN);
     cookie_io_functions_t io = {.read = map_read, .close = map_close};
-    FILE *fp = m != NULL && iobuf != NULL ? fopencookie(m, "rb", io) : NULL;
+    FILE *fp = m != NULL ? fopencookie(m, "rb", io) : NULL;
     if (fp == NULL) {
-        free(iobuf);
         free(m);
         (void)munmap(base, len);
         close(fd);
         return NULL;
     }
-    m->iobuf = iobuf;
-    (void)setvbuf(fp, iobuf, _IOFBF, PL_MAP_CHUNK_LEN); /* before the first read */
     m->base = base;
     m->len = len;
     m->fd = fd;

@@ -114,8 +114,9 @@ on_sigbus(int sig, siginfo_t *si, void *uctx)
     (void)uctx;
     if (map_guard != NULL)
         siglongjmp(*map_guard, 1); /* the file shrank under the copy */
-    signal(sig, SIG_DFL);          /* not ours: the default action, as without the handler */
-    raise(sig);
+    /* Not ours: what was installed before (the default, or a sanitizer's report) handles
+     * it. Returning re-runs the faulting access, which then raises it again. */
+    (void)sigaction(sig, &map_old_bus, NULL);
 }
 
 static ssize_t
@@ -141,7 +142,9 @@ map_read(void *cookie, char *buf, size_t n)
         return -1;
     }
     map_guard = &jb;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST); /* the copy stays inside the guard */
     memcpy(buf, m->base + m->pos, k);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
     map_guard = NULL;
     if (check) { /* and after: a cut during the copy may have read as zeros */
         if (!map_still_holds(m, m->pos + k)) {

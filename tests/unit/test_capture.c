@@ -194,15 +194,11 @@ Test(capture, file_cut_short_while_read_is_an_error_not_a_crash)
 }
 
 /* A SIGBUS that is not the mapped reader's (here: another mapping past its file's end) must
- * still end the process as it would without portlabel's handler, not loop or be swallowed:
- * by the signal, or under AddressSanitizer by its report (exit 1), the handler it installed
- * before ours. */
-#if defined(__SANITIZE_ADDRESS__)
-#define FOREIGN_SIGBUS_END .exit_code = 1
-#else
-#define FOREIGN_SIGBUS_END .signal = SIGBUS
-#endif
-Test(capture, foreign_sigbus_keeps_its_default_action, FOREIGN_SIGBUS_END)
+ * still end the process as it would without portlabel's handler, not loop or be swallowed.
+ * Not built under AddressSanitizer: the handler before ours is then ASan's, which reports
+ * and exits or aborts as ASAN_OPTIONS say (seen both ways), so there is no one outcome. */
+#if !defined(__SANITIZE_ADDRESS__)
+Test(capture, foreign_sigbus_keeps_its_default_action, .signal = SIGBUS)
 {
     char *path = temp_path();
     write_pcap(path, REC_COUNT);
@@ -222,3 +218,4 @@ Test(capture, foreign_sigbus_keeps_its_default_action, FOREIGN_SIGBUS_END)
     (void)p[1u << 19]; /* past the end of `other`: SIGBUS */
     cr_assert_fail("no SIGBUS");
 }
+#endif

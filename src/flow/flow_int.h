@@ -7,4 +7,8 @@
 /* Bytes of one flow record in the pool, UT_hash_handle included (at most 256). */
 size_t pl_flow_table_node_size(void);
 
+struct pl_flow_table;
+/* Buckets of the flow hash: sized for max_flows from the start (1.5 keys per bucket). */
+unsigned pl_flow_table_buckets(const struct pl_flow_table *ft);
+
 #endif

@@ -94,6 +94,7 @@ key_differs40(const void *a, const void *b)
 #define uthash_fatal(msg) pl_die_oom(msg) /* one OOM policy, not exit(-1) */
 #define uthash_malloc(sz) hash_alloc(sz)
 #define uthash_free(ptr, sz) hash_free((ptr), (sz))
+#define uthash_bzero(p, sz) hash_bzero((p), (sz))
 
 #define PL_BIG_ALLOC (2u << 20) /* from here on, own mapping with a huge-page hint */
 
@@ -118,6 +119,15 @@ hash_alloc(size_t bytes)
     return bytes >= PL_BIG_ALLOC ? map_big(bytes) : malloc(bytes);
 }
 
+/* A fresh mapping reads as zeros already: clearing it would only fault in every page of a
+ * bucket array that is mostly still unused. */
+static void
+hash_bzero(void *p, size_t bytes)
+{
+    if (bytes < PL_BIG_ALLOC)
+        memset(p, 0, bytes);
+}
+
 static void
 hash_free(void *p, size_t bytes)
 {
@@ -130,6 +140,22 @@ hash_free(void *p, size_t bytes)
 }
 
 #include <uthash.h>
+
+/* A table uthash makes starts with the bucket count it would grow to for the table's limit
+ * (ft->make_log2, set before the first entry goes in): growing means walking every entry,
+ * a cache miss each at a million flows. The array is address space until buckets are used. */
+#define HASH_LOG2_MIN 5u  /* uthash's own initial size */
+#define HASH_LOG2_MAX 30u
+#undef HASH_INITIAL_NUM_BUCKETS
+#undef HASH_INITIAL_NUM_BUCKETS_LOG2
+#define HASH_INITIAL_NUM_BUCKETS (1u << ft->make_log2)
+#define HASH_INITIAL_NUM_BUCKETS_LOG2 (ft->make_log2)
+/* uthash doubles the bucket array when one chain reaches 10 entries. At a million buckets
+ * and about one entry each, one such chain turns up by chance in about one run in four
+ * (seen as 16 MB more, at random, in W2's peak memory). hash_grow() keeps the load; the
+ * keyed hash keeps chains short; so only a chain far beyond chance makes uthash grow. */
+#undef HASH_BKT_CAPACITY_THRESH
+#define HASH_BKT_CAPACITY_THRESH 32u
 
 /* Intrusive circular doubly linked lists over pool indices. Node 0 is the sentinel of the
  * lru, act and cls lists (each list uses its own link), node 1 of the dormant FIFO (lru link)
@@ -259,6 +285,7 @@ struct pl_flow_table {
     uint32_t seq;           /* next record number */
     struct pl_flow_stats stats;
     struct theap heap[TL_COUNT]; /* timer entries placed out of order: see "timer lists" */
+    unsigned make_log2;          /* buckets (log2) of the next table uthash makes */
 };
 
 #define NEVER UINT64_MAX
@@ -596,11 +623,21 @@ node_take(struct pl_flow_table *ft)
  * a million flows. At most 1.5 nodes per bucket on average keeps a hit near one cache line
  * (1.4 chain steps at most); one per bucket would cost 16 more bytes per flow at the sizes
  * where memory matters (W2: 1.16 million flows in 243 MB instead of 259 MB). */
+/* The bucket count (log2) hash_grow() reaches for `items` entries: 1.5 per bucket at most. */
+static unsigned
+buckets_log2_for(uint32_t items)
+{
+    unsigned l = HASH_LOG2_MIN;
+    while (l < HASH_LOG2_MAX && (((uint64_t)1 << l) * 3u) / 2u < items)
+        l++;
+    return l;
+}
+
 static void
 hash_grow(struct pl_flow_table *ft)
 {
     UT_hash_table *tbl = ft->head->hh.tbl;
-    if (tbl->num_items > tbl->num_buckets + tbl->num_buckets / 2 && tbl->num_buckets < (1u << 30))
+    if (tbl->num_items > tbl->num_buckets + tbl->num_buckets / 2 && tbl->num_buckets < (1u << HASH_LOG2_MAX))
         HASH_EXPAND_BUCKETS(hh, tbl, oom_unused);
 }
 
@@ -1185,8 +1222,10 @@ pl_flow_table_new(const struct pl_flow_cfg *cfg, const struct pl_registry *reg,
     ft->fifo.prev = ft->fifo.next = &ft->fifo;
     /* Each hash holds one entry for good, under the all-zero key (IP version 0: no packet
      * makes it), so that uthash never frees and reallocates its table as flows come and go. */
+    ft->make_log2 = buckets_log2_for(cfg->max_flows);
     HASH_ADD_KEYPTR(hh, ft->head, &N(ft, HEAD_TIMERS)->key, sizeof(struct pl_flow_key),
                     N(ft, HEAD_TIMERS));
+    ft->make_log2 = buckets_log2_for(cfg->max_frags);
     HASH_ADD_KEYPTR(hh, ft->frag_head, &ft->fifo.key, sizeof ft->fifo.key, &ft->fifo);
     ft->next_check_us = NEVER;
     return ft;
@@ -1218,6 +1257,7 @@ pl_flow_table_finish(struct pl_flow_table *ft, enum pl_end_reason why)
         node_forget(ft, n);
     }
     HASH_CLEAR(hh, ft->head);
+    ft->make_log2 = buckets_log2_for(ft->cfg.max_flows);
     HASH_ADD_KEYPTR(hh, ft->head, &N(ft, HEAD_TIMERS)->key, sizeof(struct pl_flow_key),
                     N(ft, HEAD_TIMERS)); /* the permanent entry, as pl_flow_table_new() */
     struct frag_entry *old;
@@ -1246,6 +1286,12 @@ void
 pl_flow_table_stats(const struct pl_flow_table *ft, struct pl_flow_stats *out)
 {
     *out = ft->stats;
+}
+
+unsigned
+pl_flow_table_buckets(const struct pl_flow_table *ft)
+{
+    return ft->head->hh.tbl->num_buckets;
 }
 
 size_t

@@ -36,13 +36,6 @@ struct arena_block {
     char data[];
 };
 
-/* (protocol, port) -> entry. Items live in one array (port_store). */
-struct port_item {
-    uint32_t key; /* proto << 16 | port */
-    const struct pl_reg_entry *entry;
-    UT_hash_handle hh;
-};
-
 /* Lower-cased name -> the rows carrying it, in file order. */
 struct name_item {
     const char *key; /* lower case, in the arena */
@@ -64,11 +57,10 @@ struct pl_registry {
     bool loaded;
     pl_registry_warn_fn warn;
     void *warn_ctx;
-    struct port_item *ports; /* uthash head: the (protocol, port) -> entry map */
-    struct port_item *port_store;
-    /* The hot path's view of the same map (pl_registry_get, once per new
-     * flow): flat[proto << 16 | port] is 1 + an index into entry_tab, 0 when
-     * no row covers the port. 1 MB; a uthash miss walks a bucket chain. */
+    /* The (protocol, port) -> entry map (pl_registry_get, once per new flow):
+     * flat[proto << 16 | port] is 1 + an index into entry_tab, 0 when no row
+     * covers the port. 1 MB for every port of every protocol, where a hash of
+     * the covered ports took 7 MB and a chain walk per look-up. */
     uint32_t *flat;
     const struct pl_reg_entry **entry_tab;
     size_t nentries;
@@ -124,8 +116,6 @@ pl_registry_free(struct pl_registry *reg)
 {
     if (reg == NULL)
         return;
-    HASH_CLEAR(hh, reg->ports);
-    free(reg->port_store);
     free(reg->flat);
     free(reg->entry_tab);
     struct name_item *ni, *tmp;
@@ -519,19 +509,18 @@ cover_fill(const struct pl_registry *reg, struct cover *cv)
 }
 
 /* One entry per distinct list of covering rows, shared by consecutive ports
- * with the same list (a range), and one (protocol, port) item per covered
- * port. 0, or -1 on OOM. */
+ * with the same list (a range), and flat[] pointing each covered (protocol,
+ * port) at its entry. 0, or -1 on OOM. */
 static int
 index_ports(struct pl_registry *reg, struct cover *cv)
 {
     const uint32_t *prev = NULL;
-    size_t prev_n = 0, item = 0;
+    size_t prev_n = 0;
     const struct pl_reg_entry *entry = NULL;
 
-    reg->port_store = malloc((cv->used ? cv->used : 1) * sizeof *reg->port_store);
     reg->flat = calloc((size_t)PL_PROTO_COUNT * PORT_SPACE, sizeof *reg->flat);
     reg->entry_tab = malloc((cv->used ? cv->used : 1) * sizeof *reg->entry_tab);
-    if (reg->port_store == NULL || reg->flat == NULL || reg->entry_tab == NULL)
+    if (reg->flat == NULL || reg->entry_tab == NULL)
         return -1;
     for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
         for (uint32_t port = cv->span[p].lo; port <= cv->span[p].hi; port++) {
@@ -548,11 +537,7 @@ index_ports(struct pl_registry *reg, struct cover *cv)
                 prev = list;
                 prev_n = n;
             }
-            struct port_item *pi = &reg->port_store[item++];
-            pi->key = (uint32_t)p << 16 | port;
-            pi->entry = entry;
-            HASH_ADD(hh, reg->ports, key, sizeof pi->key, pi);
-            reg->flat[pi->key] = (uint32_t)reg->nentries; /* entry_tab index + 1 */
+            reg->flat[p << 16 | port] = (uint32_t)reg->nentries; /* entry_tab index + 1 */
         }
     }
     const struct pl_reg_entry **tab =
@@ -732,17 +717,6 @@ pl_registry_get(const struct pl_registry *reg, enum pl_proto proto, uint16_t por
     return i != 0 ? reg->entry_tab[i - 1] : NULL;
 }
 
-/* The same answer from the uthash map (name look-ups, which are not hot). */
-static const struct pl_reg_entry *
-map_get(const struct pl_registry *reg, enum pl_proto proto, uint16_t port)
-{
-    struct port_item *pi;
-    uint32_t key = (uint32_t)proto << 16 | port;
-
-    HASH_FIND(hh, reg->ports, &key, sizeof key, pi);
-    return pi != NULL ? pi->entry : NULL;
-}
-
 enum pl_status
 pl_registry_status(const struct pl_registry *reg, enum pl_proto proto, uint16_t port)
 {
@@ -802,7 +776,7 @@ pl_registry_find_name(const struct pl_registry *reg, const char *name, pl_regist
             if (!(bits[bit / 64] & (uint64_t)1 << (bit % 64)))
                 continue;
             fn(ctx, shown, (enum pl_proto)p, (int32_t)port,
-               map_get(reg, (enum pl_proto)p, (uint16_t)port));
+               pl_registry_get(reg, (enum pl_proto)p, (uint16_t)port));
             calls++;
         }
     }

@@ -624,6 +624,35 @@ Test(flow_table, many_flows_reuse_pool_nodes)
     pl_flow_table_free(ft);
 }
 
+/* Regression: the hash started at 32 buckets and doubled its way up, walking every key each
+ * time; and uthash doubled it again, at random, when one chain reached 10 keys by chance
+ * (W2's peak memory moved by 16 MB from run to run). Now it is sized for max_flows at once
+ * and stays so, whatever the seed. */
+Test(flow_table, hash_is_sized_for_max_flows_and_stays_so)
+{
+    struct collect c;
+    struct pl_flow_cfg cfg = cfg_default();
+    cfg.max_flows = 300000;
+    for (int run = 0; run < 3; run++) { /* a new random hash seed each time */
+        struct pl_flow_table *ft = collect_table(&c, cfg);
+        cr_assert_eq(pl_flow_table_buckets(ft), 1u << 18, "300k flows: 2^18 buckets (1.14 each)");
+        for (uint32_t i = 0; i < cfg.max_flows; i++)
+            feed(ft, udp(A + i / 60000, (uint16_t)(1024 + i % 60000), B, 53, i));
+        struct pl_flow_stats st;
+        pl_flow_table_stats(ft, &st);
+        cr_assert_eq(st.live, cfg.max_flows);
+        cr_assert_eq(pl_flow_table_buckets(ft), 1u << 18, "run %d: the hash grew to %u", run,
+                     pl_flow_table_buckets(ft));
+        pl_flow_table_finish(ft, PL_END_EOF);
+        cr_assert_eq(pl_flow_table_buckets(ft), 1u << 18, "sized again after finish");
+        pl_flow_table_free(ft);
+    }
+    cfg.max_flows = 10;
+    struct pl_flow_table *ft = collect_table(&c, cfg);
+    cr_assert_eq(pl_flow_table_buckets(ft), 32u, "small tables keep uthash's 32");
+    pl_flow_table_free(ft);
+}
+
 Test(flow_table, free_null_is_a_noop) { pl_flow_table_free(NULL); }
 
 Test(flow_table, end_reason_names)

@@ -327,10 +327,16 @@ addr_text(char out[PL_ADDR_BUFSZ], const uint8_t addr[16], uint8_t ip_version)
     return ip_version == 4 ? ipv4_text(out, addr + 12) : ipv6_text(out, addr);
 }
 
+char *
+pl_put_addr(char *p, const uint8_t addr[16], uint8_t ip_version)
+{
+    return p + addr_text(p, addr, ip_version);
+}
+
 void
 pl_rec_addr(struct pl_rec *r, const uint8_t addr[16], uint8_t ip_version)
 {
-    r->len += addr_text(pl_rec_room(r, PL_ADDR_BUFSZ), addr, ip_version);
+    pl_rec_end_at(r, pl_put_addr(pl_rec_room(r, PL_PUT_ADDR_MAX), addr, ip_version));
 }
 
 void

@@ -125,6 +125,34 @@ pl_rec_ch(struct pl_rec *r, char c)
     r->len++;
 }
 
+/* Pointer-style writers, for a stretch of a record whose longest text is known: the caller
+ * reserves that much once with pl_rec_room(), writes through a local pointer, and sets
+ * r->len from where it ends. Each returns the end of its text and writes at most the bytes
+ * stated (scratch past the text included). */
+#define PL_PUT_U64_MAX 20u
+#define PL_PUT_TS_MAX 30u
+#define PL_PUT_ADDR_MAX PL_ADDR_BUFSZ
+#define PL_PUT_FLAGS_MAX 8u
+char *pl_put_u64(char *p, uint64_t v);
+char *pl_put_ts(struct pl_rec *r, char *p, uint64_t ts_us); /* r: its "SEC." cache */
+char *pl_put_addr(char *p, const uint8_t addr[16], uint8_t ip_version);
+char *pl_put_tcp_flags(char *p, uint8_t flags);
+
+static inline char *
+pl_put_mem(char *p, const void *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+#define pl_put_lit(p, s) pl_put_mem((p), (s), sizeof(s) - 1)
+
+/* Set the record's length from a pointer-style stretch's end. */
+static inline void
+pl_rec_end_at(struct pl_rec *r, const char *p)
+{
+    r->len = (size_t)(p - r->buf);
+}
+
 void pl_rec_u64(struct pl_rec *r, uint64_t v); /* decimal */
 void pl_rec_ts(struct pl_rec *r, uint64_t ts_us); /* "SEC.UUUUUU" */
 void pl_rec_addr(struct pl_rec *r, const uint8_t addr[16], uint8_t ip_version); /* as pl_out_addr */

@@ -334,18 +334,22 @@ digits_back(char *end, uint64_t v)
     }
 }
 
-void
-pl_rec_u64(struct pl_rec *r, uint64_t v)
+char *
+pl_put_u64(char *p, uint64_t v)
 {
     size_t n = u64_width(v);
-    char *o = pl_rec_room(r, n);
-
-    digits_back(o + n, v);
-    r->len += n;
+    digits_back(p + n, v);
+    return p + n;
 }
 
 void
-pl_rec_ts(struct pl_rec *r, uint64_t ts_us)
+pl_rec_u64(struct pl_rec *r, uint64_t v)
+{
+    pl_rec_end_at(r, pl_put_u64(pl_rec_room(r, u64_width(v)), v));
+}
+
+char *
+pl_put_ts(struct pl_rec *r, char *o, uint64_t ts_us)
 {
     uint64_t sec = ts_us / 1000000u;
     unsigned us = (unsigned)(ts_us % 1000000u);
@@ -357,26 +361,36 @@ pl_rec_ts(struct pl_rec *r, uint64_t ts_us)
         r->ts_len = n + 1;
         r->ts_sec = sec;
     }
-    char *o = pl_rec_room(r, sizeof r->ts_text + 6);
-    memcpy(o, r->ts_text, sizeof r->ts_text); /* fixed size: what lies past the stamp stays past len */
-    char *p = o + r->ts_len + 6;
+    _Static_assert(sizeof r->ts_text + 6 <= PL_PUT_TS_MAX, "a stamp's bound");
+    memcpy(o, r->ts_text, sizeof r->ts_text); /* fixed size: what lies past the stamp is scratch */
+    char *end = o + r->ts_len + 6, *p = end;
     for (int i = 0; i < 3; i++, us /= 100u) { /* six digits, leading zeros kept */
         p -= 2;
         memcpy(p, digit_pairs + (us % 100u) * 2u, 2);
     }
-    r->len += r->ts_len + 6;
+    return end;
+}
+
+void
+pl_rec_ts(struct pl_rec *r, uint64_t ts_us)
+{
+    pl_rec_end_at(r, pl_put_ts(r, pl_rec_room(r, PL_PUT_TS_MAX), ts_us));
+}
+
+char *
+pl_put_tcp_flags(char *o, uint8_t flags)
+{
+    static const char letters[] = "FSRPAUEC";
+
+    for (unsigned i = 0; i < 8; i++) {
+        if (flags & (1u << i))
+            *o++ = letters[i];
+    }
+    return o;
 }
 
 void
 pl_rec_tcp_flags(struct pl_rec *r, uint8_t flags)
 {
-    static const char letters[] = "FSRPAUEC";
-    char *o = pl_rec_room(r, 8);
-    size_t n = 0;
-
-    for (unsigned i = 0; i < 8; i++) {
-        if (flags & (1u << i))
-            o[n++] = letters[i];
-    }
-    r->len += n;
+    pl_rec_end_at(r, pl_put_tcp_flags(pl_rec_room(r, PL_PUT_FLAGS_MAX), flags));
 }

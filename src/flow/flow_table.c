@@ -58,17 +58,32 @@ random_seed(void)
 
 /* Keyed by a per-table random seed, so that nobody can craft packets whose keys all land in
  * one bucket (hash flooding: every look-up would walk the whole chain). */
+static inline uint64_t
+key_word(const void *key, size_t i)
+{
+    uint64_t w;
+    memcpy(&w, (const char *)key + 8 * i, sizeof w);
+    return w;
+}
+
+static inline uint64_t
+hash_round(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ull; /* multiply-xorshift (splitmix64 constants) */
+    return h ^ (h >> 31);
+}
+
 static inline uint32_t
 key_hash40(const void *key, uint64_t seed)
 {
-    uint64_t w[PL_KEY_WORDS];
+    _Static_assert(PL_KEY_WORDS == 5, "five rounds, written out");
     uint64_t h = 0x9e3779b97f4a7c15ull ^ seed;
 
-    memcpy(w, key, sizeof w);
-    for (size_t i = 0; i < PL_KEY_WORDS; i++) {
-        h = (h ^ w[i]) * 0xbf58476d1ce4e5b9ull; /* multiply-xorshift (splitmix64 constants) */
-        h ^= h >> 31;
-    }
+    h = hash_round(h, key_word(key, 0));
+    h = hash_round(h, key_word(key, 1));
+    h = hash_round(h, key_word(key, 2));
+    h = hash_round(h, key_word(key, 3));
+    h = hash_round(h, key_word(key, 4));
     h *= 0x94d049bb133111ebull;
     h ^= h >> 32;
     return (uint32_t)h;
@@ -77,13 +92,9 @@ key_hash40(const void *key, uint64_t seed)
 static inline int
 key_differs40(const void *a, const void *b)
 {
-    uint64_t x[PL_KEY_WORDS], y[PL_KEY_WORDS];
-    uint64_t d = 0;
-
-    memcpy(x, a, sizeof x);
-    memcpy(y, b, sizeof y);
-    for (size_t i = 0; i < PL_KEY_WORDS; i++)
-        d |= x[i] ^ y[i];
+    uint64_t d = (key_word(a, 0) ^ key_word(b, 0)) | (key_word(a, 1) ^ key_word(b, 1)) |
+                 (key_word(a, 2) ^ key_word(b, 2)) | (key_word(a, 3) ^ key_word(b, 3)) |
+                 (key_word(a, 4) ^ key_word(b, 4));
     return d != 0;
 }
 

@@ -189,18 +189,15 @@ pl_out_text_str(FILE *out, const char *s)
     }
 }
 
-/* Lower-case hex digits of w without leading zeros; returns their count. */
+/* Lower-case hex digits of w (a 16-bit word) without leading zeros; returns their count. */
 static size_t
 hex16(char *out, unsigned w)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t n = 0;
+    size_t n = 1u + (w > 0xfu) + (w > 0xffu) + (w > 0xfffu);
 
-    for (int sh = 12; sh >= 0; sh -= 4) {
-        unsigned d = (w >> sh) & 15u;
-        if (d != 0 || n > 0 || sh == 0)
-            out[n++] = hex[d];
-    }
+    for (size_t i = 0; i < n; i++) /* the digit of weight 16^(n-1-i) */
+        out[i] = hex[(w >> (4u * (n - 1u - i))) & 15u];
     return n;
 }
 

@@ -630,10 +630,6 @@ node_take(struct pl_flow_table *ft)
     return n;
 }
 
-/* Grow the bucket array ahead of uthash's own rule, which lets chains average two nodes at
- * a million flows. At most 1.5 nodes per bucket on average keeps a hit near one cache line
- * (1.4 chain steps at most); one per bucket would cost 16 more bytes per flow at the sizes
- * where memory matters (W2: 1.16 million flows in 243 MB instead of 259 MB). */
 /* The bucket count (log2) hash_grow() reaches for `items` entries: 1.5 per bucket at most. */
 static unsigned
 buckets_log2_for(uint32_t items)
@@ -644,6 +640,10 @@ buckets_log2_for(uint32_t items)
     return l;
 }
 
+/* Grow the bucket array ahead of uthash's own rule, which lets chains average two nodes at
+ * a million flows. At most 1.5 nodes per bucket on average keeps a hit near one cache line
+ * (1.4 chain steps at most); one per bucket would cost 16 more bytes per flow at the sizes
+ * where memory matters (W2: 1.16 million flows in 243 MB instead of 259 MB). */
 static void
 hash_grow(struct pl_flow_table *ft)
 {

@@ -29,6 +29,9 @@ options:
   --portlabel BIN   portlabel binary to time (skips the build)
   --gen BIN         gen_workload binary (default: from the build tree)
   --floor BIN       pcap_floor binary (default: from the build tree)
+  --baseline BIN    another portlabel build (e.g. of an earlier commit) timed in the same
+                    alternation, with its own row: on a machine whose speed drifts, the
+                    only fair before/after comparison
   --work-dir DIR    where workloads and results go (default: /tmp/portlabel-bench);
                     workload files are reused when their parameters match
   --runs N          timed runs per tool and workload (default: 5)
@@ -60,7 +63,7 @@ W1_FLOWS=100000
 DO_BUILD=1
 PEERS=1
 PEER_RUNS=1
-PORTLABEL='' GEN='' FLOOR=''
+PORTLABEL='' GEN='' FLOOR='' BASELINE=''
 REGISTRY=${PORTLABEL_REGISTRY:-}
 KEEP_GOING=0
 INSTR=0
@@ -69,7 +72,7 @@ need() { [ "$1" -ge 2 ] || { echo "bench: $2 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
     case $1 in
     --build-dir|--portlabel|--gen|--floor|--work-dir|--runs|--packets|--workloads|\
-    --registry|--peer-runs) need $# "$1" ;;
+    --registry|--peer-runs|--baseline) need $# "$1" ;;
     esac
     case $1 in
     --build-dir) BUILD_DIR=$2; shift ;;
@@ -77,6 +80,7 @@ while [ $# -gt 0 ]; do
     --portlabel) PORTLABEL=$2; DO_BUILD=0; shift ;;
     --gen) GEN=$2; shift ;;
     --floor) FLOOR=$2; shift ;;
+    --baseline) BASELINE=$2; shift ;;
     --work-dir) WORK=$2; shift ;;
     --runs) RUNS=$2; shift ;;
     --packets) PACKETS=$2; shift ;;
@@ -96,6 +100,7 @@ for n in "$RUNS" "$PACKETS" "$PEER_RUNS"; do
     case $n in ''|*[!0-9]*|0) echo "bench: not a positive number: $n" >&2; exit 2 ;; esac
 done
 
+[ -z "$BASELINE" ] || [ -x "$BASELINE" ] || die "--baseline: not an executable: $BASELINE"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
 if [ -z "$REGISTRY" ] && [ -f "$REPO/../shared/registry/service-names-port-numbers.csv" ]; then
     REGISTRY=$(cd "$REPO/../shared/registry" && pwd)/service-names-port-numbers.csv
@@ -338,10 +343,16 @@ for name in ${WORKLOADS//,/ }; do
         timed "$WORK/$name.floor_mapped.times" "$FLOOR" --mapped "$FILE" || STATUS=1
         timed "$WORK/$name.portlabel.times" "$PORTLABEL" -r "$FILE" -F json -o /dev/null \
             "${PL_ARGS[@]}" || STATUS=1
-        printf '   run %d: floor %s s, mapped floor %s s, portlabel %s s\n' "$i" \
+        if [ -n "$BASELINE" ]; then
+            timed "$WORK/$name.baseline.times" "$BASELINE" -r "$FILE" -F json -o /dev/null \
+                "${PL_ARGS[@]}" || STATUS=1
+        fi
+        printf '   run %d: floor %s s, mapped floor %s s, portlabel %s s%s\n' "$i" \
             "$(tail -n 1 "$WORK/$name.floor.times" | cut -d' ' -f1)" \
             "$(tail -n 1 "$WORK/$name.floor_mapped.times" | cut -d' ' -f1)" \
-            "$(tail -n 1 "$WORK/$name.portlabel.times" | cut -d' ' -f1)"
+            "$(tail -n 1 "$WORK/$name.portlabel.times" | cut -d' ' -f1)" \
+            "$([ -z "$BASELINE" ] || printf ', baseline %s s' \
+                "$(tail -n 1 "$WORK/$name.baseline.times" | cut -d' ' -f1)")"
     done
     for ((p = 0; p < ${#PEER_NAMES[@]}; p++)); do
         for ((i = 1; i <= PEER_RUNS; i++)); do
@@ -363,7 +374,7 @@ for name in ${WORKLOADS//,/ }; do
         mapped_s=$(cut -d' ' -f1 "$WORK/$name.floor_mapped.times" | median)
         printf '  %-17s %5s %10s %10s %12s %8s %10s\n' tool runs median_s Mpps peak_RSS_MB ratio \
             vs_mapped
-        for tool in floor floor_mapped portlabel "${PEER_NAMES[@]}"; do
+        for tool in floor floor_mapped portlabel baseline "${PEER_NAMES[@]}"; do
             t=$WORK/$name.$tool.times
             [ -s "$t" ] || continue
             s=$(cut -d' ' -f1 "$t" | median)

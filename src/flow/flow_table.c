@@ -130,8 +130,9 @@ hash_alloc(size_t bytes)
     return bytes >= PL_BIG_ALLOC ? map_big(bytes) : malloc(bytes);
 }
 
-/* A fresh mapping reads as zeros already: clearing it would only fault in every page of a
- * bucket array that is mostly still unused. */
+/* uthash clears only what uthash_malloc has just handed it, and a fresh mapping reads as
+ * zeros already: clearing it would only fault in every page of a bucket array that is mostly
+ * still unused. */
 static void
 hash_bzero(void *p, size_t bytes)
 {
@@ -648,7 +649,8 @@ static void
 hash_grow(struct pl_flow_table *ft)
 {
     UT_hash_table *tbl = ft->head->hh.tbl;
-    if (tbl->num_items > tbl->num_buckets + tbl->num_buckets / 2 && tbl->num_buckets < (1u << HASH_LOG2_MAX))
+    if (tbl->num_items > tbl->num_buckets + tbl->num_buckets / 2 &&
+        tbl->num_buckets < (1u << HASH_LOG2_MAX))
         HASH_EXPAND_BUCKETS(hh, tbl, oom_unused);
 }
 
@@ -1236,7 +1238,7 @@ pl_flow_table_new(const struct pl_flow_cfg *cfg, const struct pl_registry *reg,
     ft->make_log2 = buckets_log2_for(cfg->max_flows);
     HASH_ADD_KEYPTR(hh, ft->head, &N(ft, HEAD_TIMERS)->key, sizeof(struct pl_flow_key),
                     N(ft, HEAD_TIMERS));
-    ft->make_log2 = buckets_log2_for(cfg->max_frags);
+    ft->make_log2 = HASH_LOG2_MIN; /* fragments are rare: this one grows as they come */
     HASH_ADD_KEYPTR(hh, ft->frag_head, &ft->fifo.key, sizeof ft->fifo.key, &ft->fifo);
     ft->next_check_us = NEVER;
     return ft;

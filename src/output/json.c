@@ -47,27 +47,35 @@ put_label_tail(struct pl_rec *r, const struct pl_out_label *v)
     pl_rec_json_str(r, v->unauthorized);
 }
 
-/* One of our own constant names ("tcp", "handshake", "eof", ...) as a JSON string: they hold
- * nothing to escape. */
+/* One of our own constant names ("tcp", "handshake", "eof", ...) as a JSON string, written
+ * at p in a stretch with NAME_MAX_TEXT bytes of room: quoted as is (they hold nothing to
+ * escape). A name longer than NAME_FAST would not be one of ours: it takes the general path,
+ * and `room` bytes are reserved again for the rest of the stretch. */
+#define NAME_FAST 32u
+#define NAME_MAX_TEXT (NAME_FAST + 2u) /* quotes included */
+static char *
+put_name_at(struct pl_rec *r, char *p, const char *name, size_t room)
+{
+    if (name == NULL)
+        return pl_put_lit(p, "null");
+    size_t n = strlen(name);
+    if (n <= NAME_FAST) {
+        *p++ = '"';
+        p = pl_put_mem(p, name, n);
+        *p++ = '"';
+        return p;
+    }
+    pl_rec_end_at(r, p);
+    pl_rec_json_str(r, name);
+    return pl_rec_room(r, room);
+}
+
 static void
 put_name(struct pl_rec *r, const char *name)
 {
-    if (name == NULL) {
-        pl_rec_lit(r, "null");
-        return;
-    }
-    char *o = pl_rec_room(r, 34), *p = o;
-    *p++ = '"';
-    for (size_t i = 0; name[i] != '\0'; i++) {
-        if (i == 32) { /* not one of ours after all: the general path */
-            pl_rec_json_str(r, name);
-            return;
-        }
-        *p++ = name[i];
-    }
-    *p++ = '"';
-    r->len += (size_t)(p - o);
+    pl_rec_end_at(r, put_name_at(r, pl_rec_room(r, NAME_MAX_TEXT), name, 0));
 }
+
 /* Rendered label tails (put_label_tail's text), so that a registry entry's strings are
  * escaped once per run instead of once per flow: a direct-mapped cache keyed by (entry,
  * status, port class), the only inputs of the tail. A hit also checks the entry's string
@@ -154,30 +162,8 @@ json_begin(struct pl_sink *s, struct pl_err *err)
     return 0;
 }
 
-/* A name of ours in the fixed stretch of a flow record: quoted as is (they hold nothing to
- * escape). A name longer than NAME_FAST would not be one of ours: it takes the general path,
- * and the stretch's room is reserved again. */
-#define NAME_FAST 32u
-static char *
-put_name_at(struct pl_rec *r, char *p, const char *name, size_t room)
-{
-    if (name == NULL)
-        return pl_put_lit(p, "null");
-    size_t n = strlen(name);
-    if (n <= NAME_FAST) {
-        *p++ = '"';
-        p = pl_put_mem(p, name, n);
-        *p++ = '"';
-        return p;
-    }
-    pl_rec_end_at(r, p);
-    pl_rec_json_str(r, name);
-    return pl_rec_room(r, room);
-}
-
 /* The longest text of a flow record from its start to "basis" included: the keys and
  * punctuation, with every value at its longest (names at NAME_FAST + 2). */
-#define NAME_MAX_TEXT (NAME_FAST + 2u)
 #define FLOW_FIXED_MAX                                                                         \
     (sizeof "{\"type\":\"flow\",\"first_seen\":" + 2 * PL_PUT_TS_MAX + sizeof KEY("last_seen") + \
      sizeof KEY("ip_version") + PL_PUT_U64_MAX + sizeof KEY("proto") + NAME_MAX_TEXT +          \

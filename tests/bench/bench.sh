@@ -30,8 +30,9 @@ options:
   --gen BIN         gen_workload binary (default: from the build tree)
   --floor BIN       pcap_floor binary (default: from the build tree)
   --baseline BIN    another portlabel build (e.g. of an earlier commit) timed in the same
-                    alternation, with its own row: on a machine whose speed drifts, the
-                    only fair before/after comparison
+                    alternation, with its own row (timed only: its counts are not
+                    checked): on a machine whose speed drifts, the only fair
+                    before/after comparison
   --work-dir DIR    where workloads and results go (default: /tmp/portlabel-bench);
                     workload files are reused when their parameters match
   --runs N          timed runs per tool and workload (default: 5)

@@ -138,6 +138,7 @@ void pl_flow_table_prefetch_links(const struct pl_flow_table *ft, const struct p
  * reuse it. */
 struct pl_flow_lookup {
     struct pl_flow_key key;
+    uint64_t ts_us; /* the packet's timestamp */
     uint32_t hashv;
     bool from_hi; /* as pl_flow_key_make returns */
     bool keyed;   /* false for a later fragment: looked up by its fragment key */

@@ -10,5 +10,8 @@ size_t pl_flow_table_node_size(void);
 struct pl_flow_table;
 /* Buckets of the flow hash: sized for max_flows from the start (1.5 keys per bucket). */
 unsigned pl_flow_table_buckets(const struct pl_flow_table *ft);
+/* The lru list's slot width, 2^shift microseconds (shift < 64), on a table with no live flow.
+ * Every shift gives the same output; tests try the extremes. */
+void pl_flow_table_set_lru_shift(struct pl_flow_table *ft, unsigned shift);
 
 #endif

@@ -10,7 +10,8 @@
  * and when it runs dry the oldest dormant key is forgotten.
  *
  * Timers. Live nodes sit on three lists, each sorted so its head is the next due:
- *   lru  by (last_seen, seq)  — idle expiry and eviction from the head;
+ *   lru  by last_seen's slot  — idle expiry and eviction from the head (see "timer lists":
+ *                               exact order within a slot is restored when it is needed);
  *   act  by (first_seen, seq) — active expiry; also the order of pl_flow_table_finish();
  *   cls  by (close, seq)      — TCP closes, only nodes whose close was seen.
  * seq numbers records in the order they were created. Timestamps almost always arrive in
@@ -117,7 +118,7 @@ map_big(size_t bytes)
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
-#ifdef MADV_HUGEPAGE
+#if defined MADV_HUGEPAGE && !defined PL_NO_HUGEPAGE
     (void)madvise(p, bytes, MADV_HUGEPAGE);
 #endif
     return p;
@@ -274,6 +275,7 @@ struct theap {
 struct pl_flow_table {
     struct pl_flow_cfg cfg;
     uint64_t hash_seed;            /* secret per table: keys the hash against flooding */
+    unsigned lru_shift;            /* the lru list's slot: last_seen >> lru_shift */
     const struct pl_registry *reg; /* borrowed */
     pl_flow_emit_fn emit;
     void *emit_ctx;
@@ -394,6 +396,21 @@ il_insert_after(const struct pl_flow_table *ft, uint32_t pos, uint32_t i, size_t
  * another record (seq) or moved on (time). */
 #define PL_TIMER_WALK_MAX 64u
 
+/* The lru list is kept in order of slot = last_seen >> PL_LRU_SLOT_SHIFT (4.2 s), not of
+ * last_seen itself: a packet moves its flow to the list's tail only when its last_seen enters
+ * a new slot, so most packets write no lru neighbour (two random cache lines each, at a
+ * million flows). When the earliest lru entry is wanted (idle expiry, eviction), the head
+ * slot's nodes move into the lru heap, which orders them exactly by (last_seen, seq); a node
+ * there that sees another packet goes back to the list's tail. Any shift keeps every order
+ * exact; 0 would make the list exact and the moves per packet again. */
+#define PL_LRU_SLOT_SHIFT 22u /* tests set others (0 to 63): the output must not change */
+
+static inline uint64_t
+lru_slot(const struct pl_flow_table *ft, uint64_t ts_us)
+{
+    return ts_us >> ft->lru_shift;
+}
+
 static const uint8_t tl_flag[TL_COUNT] = {NF_HEAP_LRU, NF_HEAP_ACT, NF_HEAP_CLS};
 static const size_t tl_off[TL_COUNT] = {LRU, ACT, CLS};
 
@@ -497,22 +514,31 @@ tl_unlink(struct pl_flow_table *ft, struct flow_node *n, enum timer_list t)
     il_unlink(ft, idx(ft, n), tl_off[t]);
 }
 
+/* On order t's list, p may stand before n: the lru list is sorted by slot only, the others
+ * exactly. */
+static inline bool
+tl_list_before(const struct pl_flow_table *ft, const struct flow_node *p, const struct flow_node *n, enum timer_list t)
+{
+    if (t == TL_LRU)
+        return lru_slot(ft, p->last_us) <= lru_slot(ft, n->last_us);
+    return tl_before(tl_key(p, t), p->seq, tl_key(n, t), n->seq);
+}
+
 /* Put n in order t: on the list after a short walk back from the newest, at the list's head
  * when it is older than all, else in the heap. */
 static void
 tl_insert(struct pl_flow_table *ft, struct flow_node *n, enum timer_list t)
 {
     size_t off = tl_off[t];
-    uint64_t key = tl_key(n, t);
     uint32_t pos = lk(ft, HEAD_TIMERS, off)->prev;
 
     for (unsigned steps = 0; pos != HEAD_TIMERS; steps++) {
         const struct flow_node *p = N(ft, pos);
-        if (tl_before(tl_key(p, t), p->seq, key, n->seq))
+        if (tl_list_before(ft, p, n, t))
             break;
         if (steps == PL_TIMER_WALK_MAX) {
             const struct flow_node *first = N(ft, il_first(ft, HEAD_TIMERS, off));
-            if (tl_before(key, n->seq, tl_key(first, t), first->seq)) {
+            if (tl_list_before(ft, n, first, t)) {
                 pos = HEAD_TIMERS; /* older than every listed entry: the head */
                 break;
             }
@@ -526,8 +552,38 @@ tl_insert(struct pl_flow_table *ft, struct flow_node *n, enum timer_list t)
 
 /* The earliest node of order t, or NULL. */
 static struct flow_node *
+tl_first(struct pl_flow_table *ft, enum timer_list t);
+
+/* The least recently seen live node, or NULL: while the heap's top is not in an earlier slot
+ * than the list's head, the head's slot moves into the heap (each node once per slot). */
+static struct flow_node *
+lru_first(struct pl_flow_table *ft)
+{
+    struct theap *h = &ft->heap[TL_LRU];
+
+    for (;;) {
+        while (h->n > 0 && !heap_valid(ft, TL_LRU, &h->v[0]))
+            heap_pop(h);
+        if (il_empty(ft, HEAD_TIMERS, LRU))
+            return h->n > 0 ? N(ft, h->v[0].node) : NULL;
+        struct flow_node *l = N(ft, il_first(ft, HEAD_TIMERS, LRU));
+        uint64_t slot = lru_slot(ft, l->last_us);
+        if (h->n > 0 && lru_slot(ft, h->v[0].key_us) < slot)
+            return N(ft, h->v[0].node);
+        do {
+            il_unlink(ft, idx(ft, l), LRU);
+            heap_push(ft, TL_LRU, l);
+            l = il_empty(ft, HEAD_TIMERS, LRU) ? NULL : N(ft, il_first(ft, HEAD_TIMERS, LRU));
+        } while (l != NULL && lru_slot(ft, l->last_us) == slot);
+    }
+}
+
+static struct flow_node *
 tl_first(struct pl_flow_table *ft, enum timer_list t)
 {
+    if (t == TL_LRU)
+        return lru_first(ft);
+
     struct theap *h = &ft->heap[t];
     struct flow_node *l = NULL, *hn;
 
@@ -562,7 +618,16 @@ cls_insert(struct pl_flow_table *ft, struct flow_node *n)
     note_due(ft, add_sat(n->close_us, PL_FLOW_CLOSE_LINGER_US));
 }
 
-/* last_seen of n grew: restore the lru order. */
+/* A packet at ts_us moves n on the lru order: its last_seen grows into another slot, or n
+ * waits in the lru heap under its old last_seen. */
+static inline bool
+lru_moves(const struct pl_flow_table *ft, const struct flow_node *n, uint64_t ts_us)
+{
+    return ts_us > n->last_us &&
+           ((n->flags & NF_HEAP_LRU) || lru_slot(ft, ts_us) != lru_slot(ft, n->last_us));
+}
+
+/* last_seen of n grew (lru_moves() was true): restore the lru order. */
 static inline void
 lru_touch(struct pl_flow_table *ft, struct flow_node *n)
 {
@@ -571,7 +636,7 @@ lru_touch(struct pl_flow_table *ft, struct flow_node *n)
         return; /* already the newest; growing keeps it so */
     tl_unlink(ft, n, TL_LRU);
     const struct flow_node *t = N(ft, tail);
-    if (tail != HEAD_TIMERS && tl_before(t->last_us, t->seq, n->last_us, n->seq))
+    if (tail != HEAD_TIMERS && lru_slot(ft, t->last_us) <= lru_slot(ft, n->last_us))
         il_insert_after(ft, tail, i, LRU); /* in order, as almost always: the newest */
     else
         lru_insert(ft, n);
@@ -984,9 +1049,11 @@ record_count(struct pl_flow_table *ft, struct flow_node *n, bool from_hi, uint32
         n->bytes_rev += bytes;
         n->tcp_flags_rev |= tcp_flags;
     }
-    if (ts_us > n->last_us) {
+    if (ts_us > n->last_us) { /* idle due only grows: next_check stays a lower bound */
+        bool moves = lru_moves(ft, n, ts_us);
         n->last_us = ts_us;
-        lru_touch(ft, n); /* idle due only grows: next_check stays a lower bound */
+        if (moves)
+            lru_touch(ft, n);
     }
     ft->stats.packets_in_flows++;
 }
@@ -1047,6 +1114,7 @@ pl_flow_table_prepare(const struct pl_flow_table *ft, const struct pl_pkt *pkt,
 
     lu->keyed = pkt->frag != PL_FRAG_LATER;
     lu->hit = 0;
+    lu->ts_us = pkt->ts_us;
     if (!lu->keyed)
         return; /* looked up by its fragment key instead */
     lu->from_hi = pl_flow_key_make(&lu->key, pkt);
@@ -1162,7 +1230,8 @@ pl_flow_table_hint_links(const struct pl_flow_table *ft, struct pl_flow_lookup *
         return;
     HASH_FIND_BYHASHVALUE(hh, ft->head, &lu->key, sizeof lu->key, lu->hashv, n); /* cached */
     lu->hit = n != NULL ? idx(ft, n) : 0;
-    if (n != NULL && n->state == NODE_LIVE && lk(ft, HEAD_TIMERS, LRU)->prev != idx(ft, n)) {
+    if (n != NULL && n->state == NODE_LIVE && lru_moves(ft, n, lu->ts_us) &&
+        lk(ft, HEAD_TIMERS, LRU)->prev != idx(ft, n)) {
         __builtin_prefetch(&N(ft, n->lru.prev)->lru, 1); /* the lru move writes both neighbours */
         __builtin_prefetch(&N(ft, n->lru.next)->lru, 1);
     }
@@ -1214,6 +1283,7 @@ pl_flow_table_new(const struct pl_flow_cfg *cfg, const struct pl_registry *reg,
     }
     ft->cfg = *cfg;
     ft->hash_seed = random_seed();
+    ft->lru_shift = PL_LRU_SLOT_SHIFT;
     ft->reg = reg;
     ft->emit = emit;
     ft->emit_ctx = emit_ctx;
@@ -1299,6 +1369,13 @@ void
 pl_flow_table_stats(const struct pl_flow_table *ft, struct pl_flow_stats *out)
 {
     *out = ft->stats;
+}
+
+void
+pl_flow_table_set_lru_shift(struct pl_flow_table *ft, unsigned shift)
+{
+    assert(ft->stats.live == 0 && shift < 64);
+    ft->lru_shift = shift;
 }
 
 unsigned

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #define COLLECT_MAX 4096 /* every record of a run */
+#include "flow/flow_int.h"
 #include "flowpkt.h"
 
 #define MAXREC 256
@@ -245,7 +246,7 @@ rnd(uint64_t *s)
 }
 
 static void
-run_seed(uint64_t seed, uint32_t max_flows, bool backwards, unsigned ports)
+run_one(uint64_t seed, uint32_t max_flows, bool backwards, unsigned ports, unsigned lru_shift)
 {
     struct collect *got = calloc(1, sizeof *got);
     struct model *m = calloc(1, sizeof *m);
@@ -255,6 +256,7 @@ run_seed(uint64_t seed, uint32_t max_flows, bool backwards, unsigned ports)
     m->cfg = cfg;
     struct pl_flow_table *ft = pl_flow_table_new(&cfg, NULL, collect_emit, got, &err);
     cr_assert_not_null(ft);
+    pl_flow_table_set_lru_shift(ft, lru_shift);
 
     static const uint8_t flagset[] = {PL_TCP_SYN,
                                       PL_TCP_SYN | PL_TCP_ACK,
@@ -348,6 +350,16 @@ run_seed(uint64_t seed, uint32_t max_flows, bool backwards, unsigned ports)
     pl_flow_table_free(ft);
     free(got);
     free(m);
+}
+
+/* Each seed with the lru list exact (slot 1 us), with the default slot, and with one slot for
+ * all time: the table must match the model with every one. */
+static void
+run_seed(uint64_t seed, uint32_t max_flows, bool backwards, unsigned ports)
+{
+    static const unsigned shifts[] = {0, 22, 63};
+    for (size_t i = 0; i < sizeof shifts / sizeof shifts[0]; i++)
+        run_one(seed, max_flows, backwards, ports, shifts[i]);
 }
 
 Test(flow_model, matches_reference_with_time_in_order)

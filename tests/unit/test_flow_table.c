@@ -549,6 +549,54 @@ Test(flow_table, eviction_ends_the_least_recently_seen_flow)
     pl_flow_table_free(ft);
 }
 
+/* The lru list is ordered by last_seen's slot (about a second or more): a packet within its
+ * flow's slot does not move it, so order inside a slot must be restored exactly when it is
+ * needed. The times below lie well inside one slot. */
+Test(flow_table, idle_order_is_exact_among_flows_seen_within_one_slot)
+{
+    struct collect c;
+    struct pl_flow_cfg cfg = cfg_default();
+    cfg.idle_us = 1 * SEC;
+    struct pl_flow_table *ft = collect_table(&c, cfg);
+    feed(ft, udp(A, 1, B, 2, 0));
+    feed(ft, udp(A, 3, B, 4, 100));
+    feed(ft, udp(B, 2, A, 1, 200)); /* flow 1 seen again, in the same slot */
+    pl_flow_table_advance(ft, T0 + 1 * SEC + 150);
+    cr_assert_eq(c.n, 1, "only flow 2 is due");
+    cr_assert_eq(pl_flow_sport(&c.flows[0]), 3);
+    pl_flow_table_advance(ft, T0 + 1 * SEC + 199);
+    cr_assert_eq(c.n, 1, "flow 1 is due at 1 s + 200 us, not earlier");
+    pl_flow_table_advance(ft, T0 + 1 * SEC + 200);
+    cr_assert_eq(c.n, 2);
+    cr_assert_eq(pl_flow_sport(&c.flows[1]), 1);
+    cr_assert_eq(c.flows[1].last_ts_us, T0 + 200);
+    pl_flow_table_free(ft);
+}
+
+Test(flow_table, flow_seen_after_being_ordered_for_eviction_is_not_the_next_victim)
+{
+    struct collect c;
+    struct pl_flow_cfg cfg = cfg_default();
+    cfg.max_flows = 2;
+    cfg.idle_us = 1 * SEC;
+    struct pl_flow_table *ft = collect_table(&c, cfg);
+    feed(ft, udp(A, 1, B, 2, 0));
+    feed(ft, udp(A, 3, B, 4, 100));
+    feed(ft, udp(A, 5, B, 6, 200)); /* evicts flow 1; flow 2 waits in exact order */
+    feed(ft, udp(B, 4, A, 3, 300)); /* flow 2 seen again: flow 3 is now the oldest */
+    feed(ft, udp(A, 7, B, 8, 400));
+    cr_assert_eq(c.n, 2);
+    cr_assert_eq(pl_flow_sport(&c.flows[0]), 1);
+    cr_assert_eq(pl_flow_sport(&c.flows[1]), 5);
+    cr_assert_eq(c.flows[1].end_reason, PL_END_EVICTED);
+    pl_flow_table_advance(ft, T0 + 1 * SEC + 300);
+    cr_assert_eq(c.n, 3, "flow 2 ends idle from its last packet");
+    cr_assert_eq(pl_flow_sport(&c.flows[2]), 3);
+    cr_assert_eq(c.flows[2].end_reason, PL_END_IDLE);
+    cr_assert_eq(c.flows[2].pkts_fwd + c.flows[2].pkts_rev, 2);
+    pl_flow_table_free(ft);
+}
+
 Test(flow_table, eviction_tie_goes_to_the_oldest_created)
 {
     struct collect c;

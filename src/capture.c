@@ -1,28 +1,21 @@
 /* src/capture.c — libpcap input: saved pcap/pcapng files and live interfaces.
  * The only file that includes <pcap.h>; maps DLT_* values to enum pl_linktype.
  *
- * Saved files of a megabyte or more are handed to libpcap as a stdio stream over a read-only
- * mapping of the file (fopencookie): libpcap parses them as always, but the bytes come from
- * the page cache by memcpy instead of read(2), which spares the kernel's copy (a third of the
- * time of libpcap's own read loop on a 1.5 GB capture: tests/bench). Pages behind the read
- * position are released as it goes, so the mapping adds at most PL_MAP_DROP_LEN to the
- * resident set. A file cut short while it is read ends the read with an I/O error: the
- * file's size is checked every PL_MAP_CHECK_LEN bytes, and a SIGBUS on the mapping is
- * caught, instead of reading on through zeros or killing the process. */
-#define _GNU_SOURCE /* fopencookie */
+ * Saved regular files are opened here and handed to libpcap as a stdio stream with a
+ * PL_FILE_BUF_LEN buffer: libpcap reads each record header and record out of it, and read(2)
+ * refills it a PL_FILE_BUF_LEN at a time, where pcap_open_offline()'s stream refills 4 KiB at
+ * a time (a system call per four 1,000-byte packets). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,6 +39,7 @@ struct pl_capture {
     int wait_ms;                /* live: longest wait for a packet before on_idle */
     char iface[IFNAMSIZ];       /* live: the interface, "" for "any" or a name too long */
     volatile sig_atomic_t stop; /* set by pl_capture_stop, possibly from a signal handler */
+    char *file_buf;             /* saved file: its stream's buffer, freed after pcap_close */
 };
 
 enum pl_linktype
@@ -78,149 +72,37 @@ pl_capture_map_dlt(int dlt)
     }
 }
 
-/* --- saved files through a mapping ------------------------------------------------------ */
+/* --- saved files ---------------------------------------------------------------------- */
 
-#define PL_MAP_MIN_LEN (1u << 20)  /* smaller files: plain stdio, the mapping gains nothing */
-#define PL_MAP_DROP_LEN (1u << 20) /* pages behind the read position go in steps of this */
+#define PL_FILE_BUF_LEN (128u << 10) /* stdio buffer of a saved file: well inside L2 */
 
-#define PL_MAP_CHECK_LEN (256u << 10) /* the file's size is checked once per this many bytes */
-
-struct file_map {
-    const uint8_t *base; /* the whole file, read-only */
-    size_t len;          /* file size when it was mapped */
-    size_t pos;          /* next byte to hand to stdio */
-    size_t dropped;      /* [0, dropped) released with MADV_DONTNEED */
-    size_t checked;      /* pos at the last size check */
-    int fd;              /* kept open to notice the file shrinking */
-};
-
-/* False when the file no longer holds [0, end): it was cut short while mapped. */
-static bool
-map_still_holds(const struct file_map *m, size_t end)
-{
-    struct stat st;
-    return fstat(m->fd, &st) == 0 && st.st_size >= 0 && (uintmax_t)st.st_size >= end;
-}
-
-/* Set only around the copy out of the mapping: where SIGBUS jumps to. */
-static sigjmp_buf *volatile map_guard;
-static int map_guard_users; /* open mappings; the handler is installed while > 0 */
-static struct sigaction map_old_bus;
-
-static void
-on_sigbus(int sig, siginfo_t *si, void *uctx)
-{
-    (void)si;
-    (void)uctx;
-    if (map_guard != NULL)
-        siglongjmp(*map_guard, 1); /* the file shrank under the copy */
-    /* Not ours: what was installed before (the default, or a sanitizer's report) handles
-     * it. Returning re-runs the faulting access, which then raises it again. */
-    (void)sigaction(sig, &map_old_bus, NULL);
-}
-
-static ssize_t
-map_read(void *cookie, char *buf, size_t n)
-{
-    struct file_map *m = cookie;
-    size_t k = m->len - m->pos < n ? m->len - m->pos : n;
-    sigjmp_buf jb;
-
-    /* A file cut short reads as an I/O error. Past its new end the mapping faults (SIGBUS,
-     * caught below) or, seen on ext4 with pages not yet written back, reads as zeros: so the
-     * size is checked before and after each copy that starts a new PL_MAP_CHECK_LEN stretch
-     * (about 200 checks per 100 MB; stdio refills are 4-8 KiB). At most that stretch of
-     * zeros can pass before the error. */
-    bool check = k > 0 && (m->pos == 0 || m->pos - m->checked >= PL_MAP_CHECK_LEN);
-    if (check && !map_still_holds(m, m->pos + k)) {
-        errno = EIO;
-        return -1;
-    }
-    if (sigsetjmp(jb, 0) != 0) { /* SA_NODEFER: SIGBUS is not left blocked */
-        map_guard = NULL;
-        errno = EIO;
-        return -1;
-    }
-    map_guard = &jb;
-    __atomic_signal_fence(__ATOMIC_SEQ_CST); /* the copy stays inside the guard */
-    memcpy(buf, m->base + m->pos, k);
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    map_guard = NULL;
-    if (check) { /* and after: a cut during the copy may have read as zeros */
-        if (!map_still_holds(m, m->pos + k)) {
-            errno = EIO;
-            return -1;
-        }
-        m->checked = m->pos;
-    }
-    m->pos += k;
-    if (m->pos - m->dropped >= PL_MAP_DROP_LEN) {
-        size_t upto = m->pos & ~(size_t)(PL_MAP_DROP_LEN - 1u); /* page-aligned */
-        (void)madvise((void *)(uintptr_t)(m->base + m->dropped), upto - m->dropped,
-                      MADV_DONTNEED); /* still in the page cache; out of our resident set */
-        m->dropped = upto;
-    }
-    return (ssize_t)k;
-}
-
-static int
-map_close(void *cookie)
-{
-    struct file_map *m = cookie;
-
-    (void)munmap((void *)(uintptr_t)m->base, m->len);
-    close(m->fd);
-    free(m);
-    if (--map_guard_users == 0)
-        (void)sigaction(SIGBUS, &map_old_bus, NULL);
-    return 0;
-}
-
-/* A stream over a mapping of path, or NULL when path is not a regular file of at least
- * PL_MAP_MIN_LEN bytes or cannot be mapped: the caller then opens it the usual way (and
- * reports its errors as usual). */
+/* A stream over path with a PL_FILE_BUF_LEN buffer, stored in *buf for the caller to free
+ * once the stream is closed; NULL when path is not a regular file or cannot be opened (the
+ * caller then opens it as libpcap does, and reports errors in libpcap's words). */
 static FILE *
-map_open(const char *path)
+file_open(const char *path, char **buf)
 {
     struct stat st;
 
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)PL_MAP_MIN_LEN ||
-        (uintmax_t)st.st_size > SIZE_MAX)
-        return NULL; /* stat first: opening a FIFO would block */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
+    *buf = NULL;
+    /* stat first: even a non-blocking open of a FIFO would count as its reader, and a writer
+     * waiting for one would start writing into an end that is closed again at once */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)PL_MAP_MIN_LEN) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* replaced since the stat: */
+    if (fd < 0)                                              /* not blocked, checked again */
+        return NULL;
+    FILE *fp = NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (fp = fdopen(fd, "rb")) == NULL) {
         close(fd);
         return NULL;
     }
-    size_t len = (size_t)st.st_size;
-    void *base = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (base == MAP_FAILED) {
-        close(fd);
+    if ((*buf = malloc(PL_FILE_BUF_LEN)) == NULL ||
+        setvbuf(fp, *buf, _IOFBF, PL_FILE_BUF_LEN) != 0) {
+        fclose(fp);
+        free(*buf);
+        *buf = NULL;
         return NULL;
-    }
-    (void)madvise(base, len, MADV_SEQUENTIAL);
-
-    struct file_map *m = calloc(1, sizeof *m);
-    cookie_io_functions_t io = {.read = map_read, .close = map_close};
-    FILE *fp = m != NULL ? fopencookie(m, "rb", io) : NULL;
-    if (fp == NULL) {
-        free(m);
-        (void)munmap(base, len);
-        close(fd);
-        return NULL;
-    }
-    m->base = base;
-    m->len = len;
-    m->fd = fd;
-    if (map_guard_users++ == 0) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_sigaction = on_sigbus;
-        sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-        sigemptyset(&sa.sa_mask);
-        (void)sigaction(SIGBUS, &sa, &map_old_bus);
     }
     return fp;
 }
@@ -249,15 +131,22 @@ pl_capture_open_file(struct pl_capture **out, const char *path, struct pl_err *e
     pcap_t *pc;
 
     *out = NULL;
-    FILE *mapped = strcmp(path, "-") != 0 ? map_open(path) : NULL;
-    if (mapped != NULL) {
+    char *buf = NULL;
+    FILE *fp = strcmp(path, "-") != 0 ? file_open(path, &buf) : NULL;
+    if (fp != NULL) {
         /* Microsecond timestamps whatever the file holds (pcapng/nanosecond pcap). */
-        pc = pcap_fopen_offline_with_tstamp_precision(mapped, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+        pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
         if (pc != NULL) {
             *out = capture_wrap(pc, false, err);
-            return *out != NULL ? 0 : -1;
+            if (*out == NULL) {
+                free(buf);
+                return -1;
+            }
+            (*out)->file_buf = buf;
+            return 0;
         }
-        fclose(mapped); /* not a capture: the plain open below reports it in libpcap's words */
+        fclose(fp); /* not a capture: the plain open below reports it in libpcap's words */
+        free(buf);
         ebuf[0] = '\0';
     }
     pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
@@ -492,6 +381,7 @@ pl_capture_close(struct pl_capture *cap)
     if (cap == NULL)
         return;
     pcap_close(cap->pc);
+    free(cap->file_buf);
     free(cap);
 }
 

@@ -1,2 +1,2 @@
-# tests/capture.cmake — saved-file input (src/capture.c): the mapped reader against plain stdio.
+# tests/capture.cmake — saved-file input (src/capture.c): its own buffered stream against plain stdio.
 pl_unit_test(capture LIBS pl_capture SOURCES unit/test_capture.c)

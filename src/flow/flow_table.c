@@ -118,7 +118,7 @@ map_big(size_t bytes)
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
-#if defined MADV_HUGEPAGE && !defined PL_NO_HUGEPAGE
+#ifdef MADV_HUGEPAGE
     (void)madvise(p, bytes, MADV_HUGEPAGE);
 #endif
     return p;
@@ -517,7 +517,8 @@ tl_unlink(struct pl_flow_table *ft, struct flow_node *n, enum timer_list t)
 /* On order t's list, p may stand before n: the lru list is sorted by slot only, the others
  * exactly. */
 static inline bool
-tl_list_before(const struct pl_flow_table *ft, const struct flow_node *p, const struct flow_node *n, enum timer_list t)
+tl_list_before(const struct pl_flow_table *ft, const struct flow_node *p,
+               const struct flow_node *n, enum timer_list t)
 {
     if (t == TL_LRU)
         return lru_slot(ft, p->last_us) <= lru_slot(ft, n->last_us);
@@ -550,10 +551,6 @@ tl_insert(struct pl_flow_table *ft, struct flow_node *n, enum timer_list t)
     il_insert_after(ft, pos, idx(ft, n), off);
 }
 
-/* The earliest node of order t, or NULL. */
-static struct flow_node *
-tl_first(struct pl_flow_table *ft, enum timer_list t);
-
 /* The least recently seen live node, or NULL: while the heap's top is not in an earlier slot
  * than the list's head, the head's slot moves into the heap (each node once per slot). */
 static struct flow_node *
@@ -578,6 +575,7 @@ lru_first(struct pl_flow_table *ft)
     }
 }
 
+/* The earliest node of order t, or NULL. */
 static struct flow_node *
 tl_first(struct pl_flow_table *ft, enum timer_list t)
 {

@@ -89,11 +89,15 @@ file_open(const char *path, char **buf)
      * waiting for one would start writing into an end that is closed again at once */
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return NULL;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* replaced since the stat: */
-    if (fd < 0)                                              /* not blocked, checked again */
+    /* Non-blocking in case the path was replaced by a FIFO since the stat; checked again,
+     * then blocking as stdio expects. Close-on-exec: no child inherits a capture. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return NULL;
     FILE *fp = NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (fp = fdopen(fd, "rb")) == NULL) {
+    int fl;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (fl = fcntl(fd, F_GETFL)) < 0 ||
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0 || (fp = fdopen(fd, "rb")) == NULL) {
         close(fd);
         return NULL;
     }

@@ -4,6 +4,7 @@
  * a file cut short while it is read must end the run with an error after the records that
  * are still there. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,13 +62,44 @@ check_frame(void *ctx, const struct pl_frame *fr)
     return true;
 }
 
+/* The flags of this process's descriptor open on path ("flags:" of /proc/self/fdinfo, octal),
+ * or -1 when none is. */
+static long
+fd_flags(const char *path)
+{
+    char link[64], target[4096], info[64], line[256];
+    long flags = -1;
+    for (int fd = 0; fd < 1024 && flags < 0; fd++) {
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n < 0)
+            continue;
+        target[n] = '\0';
+        if (strcmp(target, path) != 0)
+            continue;
+        snprintf(info, sizeof info, "/proc/self/fdinfo/%d", fd);
+        FILE *f = fopen(info, "r");
+        cr_assert_not_null(f);
+        while (fgets(line, sizeof line, f) != NULL)
+            if (strncmp(line, "flags:", 6) == 0)
+                flags = strtol(line + 6, NULL, 8);
+        fclose(f);
+    }
+    return flags;
+}
+
 /* Open path with pl_capture_open_file and read it all into *s; the run's return value
- * (1: end of file, -1: error with *err set). */
+ * (1: end of file, -1: error with *err set). The file must be read through portlabel's own
+ * stream: its descriptor is close-on-exec and blocking (libpcap's own fopen() sets neither). */
 static int
 read_file(const char *path, struct seen *s, struct pl_err *err)
 {
     struct pl_capture *cap;
     cr_assert_eq(pl_capture_open_file(&cap, path, err), 0, "%s", err->msg);
+    long flags = fd_flags(path);
+    cr_assert_geq(flags, 0, "%s is not open", path);
+    cr_assert(flags & O_CLOEXEC, "%s: not portlabel's own stream (flags %lo)", path, flags);
+    cr_assert(!(flags & O_NONBLOCK), "%s: left non-blocking (flags %lo)", path, flags);
     int rc = pl_capture_run(cap, check_frame, NULL, NULL, s, err);
     pl_capture_close(cap);
     return rc;

@@ -549,15 +549,16 @@ Test(flow_table, eviction_ends_the_least_recently_seen_flow)
     pl_flow_table_free(ft);
 }
 
-/* The lru list is ordered by last_seen's slot (about a second or more): a packet within its
- * flow's slot does not move it, so order inside a slot must be restored exactly when it is
- * needed. The times below lie well inside one slot. */
+/* The lru list is ordered by last_seen's slot: a packet within its flow's slot does not move
+ * it, so order inside a slot must be restored exactly when it is needed. The times below lie
+ * well inside one slot. */
 Test(flow_table, idle_order_is_exact_among_flows_seen_within_one_slot)
 {
     struct collect c;
     struct pl_flow_cfg cfg = cfg_default();
     cfg.idle_us = 1 * SEC;
     struct pl_flow_table *ft = collect_table(&c, cfg);
+    pl_flow_table_set_lru_shift(ft, 22); /* T0 lies 1.98 s into a 4.19 s slot */
     feed(ft, udp(A, 1, B, 2, 0));
     feed(ft, udp(A, 3, B, 4, 100));
     feed(ft, udp(B, 2, A, 1, 200)); /* flow 1 seen again, in the same slot */
@@ -580,6 +581,7 @@ Test(flow_table, flow_seen_after_being_ordered_for_eviction_is_not_the_next_vict
     cfg.max_flows = 2;
     cfg.idle_us = 1 * SEC;
     struct pl_flow_table *ft = collect_table(&c, cfg);
+    pl_flow_table_set_lru_shift(ft, 22); /* T0 lies 1.98 s into a 4.19 s slot */
     feed(ft, udp(A, 1, B, 2, 0));
     feed(ft, udp(A, 3, B, 4, 100));
     feed(ft, udp(A, 5, B, 6, 200)); /* evicts flow 1; flow 2 waits in exact order */

@@ -29,8 +29,7 @@ write_pcap(const char *path, unsigned count, unsigned caplen)
     uint8_t *data = malloc(caplen);
     cr_assert_not_null(data);
     for (unsigned i = 0; i < count; i++) {
-        const uint32_t rh[4] = {1700000000u + i / 1000u, (i % 1000u) * 1000u, caplen,
-                                caplen + i};
+        const uint32_t rh[4] = {1700000000u + i / 1000u, (i % 1000u) * 1000u, caplen, caplen + i};
         for (unsigned j = 0; j < caplen; j++)
             data[j] = (uint8_t)(i + j);
         cr_assert_eq(fwrite(rh, sizeof rh, 1, f), 1);

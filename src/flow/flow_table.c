@@ -385,11 +385,11 @@ il_insert_after(const struct pl_flow_table *ft, uint32_t pos, uint32_t i, size_t
 
 /* --- the three timer lists ------------------------------------------------------------- */
 
-/* Each inserts n into a list sorted by (time, seq), walking back from the tail. */
 /* Timer lists. Each order (lru by last_seen, act by first_seen, cls by close time; ties by
- * record number) is a sorted list, kept sorted by walking back from the newest entry: one
- * step while timestamps arrive in order. An entry that would need a longer walk (badly
- * merged captures, a hostile file with random timestamps: quadratic) goes instead into a
+ * record number) is a sorted list (lru: sorted by slot, below), kept sorted by walking back
+ * from the newest entry: one step while timestamps arrive in order. An entry that would need
+ * a longer walk (badly merged captures, a hostile file with random timestamps: quadratic)
+ * goes instead into a
  * binary min-heap of that order, flagged NF_HEAP_*; the earliest entry of an order is the
  * smaller of the list's head and the heap's top, so every order stays exact. Heap entries are
  * dropped lazily: one is stale once its node has left the heap (flag cleared), started
@@ -477,7 +477,8 @@ heap_pop(struct theap *h)
 }
 
 /* Put n in order t's heap. Stale entries are purged before the heap grows, so it holds
- * O(live flows) entries; it is allocated only when timestamps come out of order. */
+ * O(live flows) entries; it is allocated only when timestamps come out of order, or (lru) when
+ * a flow first ends idle or is evicted. */
 static void
 heap_push(struct pl_flow_table *ft, enum timer_list t, struct flow_node *n)
 {

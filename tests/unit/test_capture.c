@@ -104,6 +104,18 @@ read_file(const char *path, struct seen *s, struct pl_err *err)
     return rc;
 }
 
+/* path holds count records of caplen bytes: portlabel's reader must give every one of them,
+ * intact, and reach the end of the file without an error. */
+static void
+expect_all(const char *path, unsigned count, unsigned caplen)
+{
+    struct pl_err err = {.msg = ""};
+    struct seen s = {caplen, 0, 0};
+    cr_assert_eq(read_file(path, &s, &err), 1, "%s", err.msg);
+    cr_assert_eq(s.frames, count);
+    cr_assert_eq(s.bad, 0);
+}
+
 static char *
 temp_path(void)
 {
@@ -119,9 +131,7 @@ Test(capture, saved_file_gives_every_record_as_plain_stdio_does)
     char *path = temp_path();
     write_pcap(path, REC_COUNT, REC_CAPLEN);
     struct pl_err err = {.msg = ""};
-
-    struct seen own = {REC_CAPLEN, 0, 0};
-    cr_assert_eq(read_file(path, &own, &err), 1, "%s", err.msg);
+    expect_all(path, REC_COUNT, REC_CAPLEN);
 
     struct pl_capture *cap;
     struct seen plain = {REC_CAPLEN, 0, 0};
@@ -131,16 +141,11 @@ Test(capture, saved_file_gives_every_record_as_plain_stdio_does)
     cr_assert_eq(pl_capture_run(cap, check_frame, NULL, NULL, &plain, &err), 1, "%s", err.msg);
     pl_capture_close(cap);
 
-    cr_assert_eq(own.frames, REC_COUNT);
-    cr_assert_eq(own.bad, 0);
     cr_assert_eq(plain.frames, REC_COUNT);
     cr_assert_eq(plain.bad, 0);
 
     write_pcap(path, 3, REC_CAPLEN); /* smaller than one buffer */
-    struct seen small = {REC_CAPLEN, 0, 0};
-    cr_assert_eq(read_file(path, &small, &err), 1, "%s", err.msg);
-    cr_assert_eq(small.frames, 3);
-    cr_assert_eq(small.bad, 0);
+    expect_all(path, 3, REC_CAPLEN);
     unlink(path);
     free(path);
 }
@@ -150,11 +155,7 @@ Test(capture, records_larger_than_the_buffer)
 {
     char *path = temp_path();
     write_pcap(path, 7, 200000);
-    struct pl_err err = {.msg = ""};
-    struct seen s = {200000, 0, 0};
-    cr_assert_eq(read_file(path, &s, &err), 1, "%s", err.msg);
-    cr_assert_eq(s.frames, 7);
-    cr_assert_eq(s.bad, 0);
+    expect_all(path, 7, 200000);
     unlink(path);
     free(path);
 }

@@ -389,11 +389,10 @@ il_insert_after(const struct pl_flow_table *ft, uint32_t pos, uint32_t i, size_t
  * record number) is a sorted list (lru: sorted by slot, below), kept sorted by walking back
  * from the newest entry: one step while timestamps arrive in order. An entry that would need
  * a longer walk (badly merged captures, a hostile file with random timestamps: quadratic)
- * goes instead into a
- * binary min-heap of that order, flagged NF_HEAP_*; the earliest entry of an order is the
- * smaller of the list's head and the heap's top, so every order stays exact. Heap entries are
- * dropped lazily: one is stale once its node has left the heap (flag cleared), started
- * another record (seq) or moved on (time). */
+ * goes instead into a binary min-heap of that order, flagged NF_HEAP_*; the earliest entry
+ * of an order is the smaller of the list's head and the heap's top, so every order stays
+ * exact. Heap entries are dropped lazily: one is stale once its node has left the heap (flag
+ * cleared), started another record (seq) or moved on (time). */
 #define PL_TIMER_WALK_MAX 64u
 
 /* The lru list is kept in order of slot = last_seen >> PL_LRU_SLOT_SHIFT (4.2 s), not of

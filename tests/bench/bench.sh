@@ -161,16 +161,17 @@ median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "nan";
 
 now_ns() { date +%s%N; }
 
-# timed LOGFILE CMD...: run once, append "wall_s rss_kb rc" to LOGFILE
+# timed LOGFILE CMD...: run once, append "wall_s rss_kb rc user_s sys_s" to LOGFILE
 timed() {
     local log=$1; shift
-    local t0 t1 rc rss
+    local t0 t1 rc rss user sys
     t0=$(now_ns)
-    /usr/bin/time -f '%M' -o "$WORK/.time" "$@" >/dev/null 2>"$WORK/.stderr"
+    /usr/bin/time -f '%M %U %S' -o "$WORK/.time" "$@" >/dev/null 2>"$WORK/.stderr"
     rc=$?
     t1=$(now_ns)
-    rss=$(tail -n 1 "$WORK/.time")
-    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", (b-a)/1e9}') $rss $rc" >>"$log"
+    read -r rss user sys < <(tail -n 1 "$WORK/.time")
+    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", (b-a)/1e9}') ${rss:-0} $rc" \
+        "${user:-0} ${sys:-0}" >>"$log"
     if [ "$rc" != 0 ]; then
         echo "bench: failed (exit $rc): $*" >&2
         tail -n 5 "$WORK/.stderr" >&2
@@ -215,7 +216,9 @@ verify() {
     local name=$1 truth summary rc
     truth=$(cat "$TRUTH")
     # Stream the flow lines through awk: per protocol, end reason, IPv6, VLAN, bytes.
-    "$PORTLABEL" -r "$FILE" -F json "${PL_ARGS[@]}" 2>"$WORK/$name.verify.err" | awk '
+    # (peak RSS kept: the touch floor maps as much)
+    /usr/bin/time -f '%M' -o "$WORK/$name.verify.rss" \
+        "$PORTLABEL" -r "$FILE" -F json "${PL_ARGS[@]}" 2>"$WORK/$name.verify.err" | awk '
         /"type": *"summary"/ { print "SUMMARY " $0; next }
         /"type": *"flow"/ {
             n++
@@ -334,6 +337,9 @@ for name in ${WORKLOADS//,/ }; do
         PL_ARGS+=(--max-flows "$(( (truth_flows + 99999) / 100000 * 100000 ))")
     fi
     verify "$name"
+    # the touch floor: the read loop plus as much fresh memory as portlabel's peak RSS
+    touch_mib=$(tail -n 1 "$WORK/$name.verify.rss" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {
+        print int(($1 + 1023) / 1024)}')
 
     peer_cmds "$FILE" "$WORK/peer-out"
     rm -rf "$WORK/peer-out"; mkdir -p "$WORK/peer-out"
@@ -343,15 +349,21 @@ for name in ${WORKLOADS//,/ }; do
     for ((i = 1; i <= RUNS; i++)); do
         timed "$WORK/$name.floor.times" "$FLOOR" "$FILE" || STATUS=1
         timed "$WORK/$name.floor_buffered.times" "$FLOOR" --buffered "$FILE" || STATUS=1
+        if [ -n "$touch_mib" ]; then
+            timed "$WORK/$name.floor_touch.times" "$FLOOR" --touch "$touch_mib" "$FILE" \
+                || STATUS=1
+        fi
         timed "$WORK/$name.portlabel.times" "$PORTLABEL" -r "$FILE" -F json -o /dev/null \
             "${PL_ARGS[@]}" || STATUS=1
         if [ -n "$BASELINE" ]; then
             timed "$WORK/$name.baseline.times" "$BASELINE" -r "$FILE" -F json -o /dev/null \
                 "${PL_ARGS[@]}" || STATUS=1
         fi
-        printf '   run %d: floor %s s, buffered floor %s s, portlabel %s s%s\n' "$i" \
+        printf '   run %d: floor %s s, buffered floor %s s,%s portlabel %s s%s\n' "$i" \
             "$(tail -n 1 "$WORK/$name.floor.times" | cut -d' ' -f1)" \
             "$(tail -n 1 "$WORK/$name.floor_buffered.times" | cut -d' ' -f1)" \
+            "$([ -z "$touch_mib" ] || printf ' touch floor %s s,' \
+                "$(tail -n 1 "$WORK/$name.floor_touch.times" | cut -d' ' -f1)")" \
             "$(tail -n 1 "$WORK/$name.portlabel.times" | cut -d' ' -f1)" \
             "$([ -z "$BASELINE" ] || printf ', baseline %s s' \
                 "$(tail -n 1 "$WORK/$name.baseline.times" | cut -d' ' -f1)")"
@@ -374,18 +386,20 @@ for name in ${WORKLOADS//,/ }; do
             "$truth_flows" "$(awk -v s="$size" 'BEGIN {print s/1e9}')" \
             "$(case $name in w2) echo ", 64-byte frames" ;; *) echo ", IMIX" ;; esac)"
         buffered_s=$(cut -d' ' -f1 "$WORK/$name.floor_buffered.times" | median)
-        printf '  %-19s %5s %10s %10s %12s %8s %10s\n' tool runs median_s Mpps peak_RSS_MiB ratio \
-            vs_buffered
-        for tool in floor floor_buffered portlabel baseline "${PEER_NAMES[@]}"; do
+        printf '  %-19s %5s %10s %8s %8s %10s %12s %8s %10s\n' tool runs median_s user_s sys_s \
+            Mpps peak_RSS_MiB ratio vs_buffered
+        for tool in floor floor_buffered floor_touch portlabel baseline "${PEER_NAMES[@]}"; do
             t=$WORK/$name.$tool.times
             [ -s "$t" ] || continue
             s=$(cut -d' ' -f1 "$t" | median)
             rss=$(cut -d' ' -f2 "$t" | median)
             fails=$(awk '$3 != 0' "$t" | wc -l)
-            printf '  %-19s %5s %10.3f %10.2f %12.1f %7.2fx %9.2fx%s\n' \
+            printf '  %-19s %5s %10.3f %8.2f %8.2f %10.2f %12.1f %7.2fx %9.2fx%s\n' \
                 "$(case $tool in floor) echo pcap_floor ;; floor_buffered) echo pcap_floor_buffered ;;
-                   *) echo "$tool" ;; esac)" \
-                "$(wc -l <"$t")" "$s" "$(awk -v n="$PACKETS" -v s="$s" 'BEGIN {print n/s/1e6}')" \
+                   floor_touch) echo "pcap_floor_touch" ;; *) echo "$tool" ;; esac)" \
+                "$(wc -l <"$t")" "$s" "$(cut -d' ' -f4 "$t" | median)" \
+                "$(cut -d' ' -f5 "$t" | median)" \
+                "$(awk -v n="$PACKETS" -v s="$s" 'BEGIN {print n/s/1e6}')" \
                 "$(awk -v k="$rss" 'BEGIN {print k/1024}')" \
                 "$(awk -v a="$s" -v b="$floor_s" 'BEGIN {print a/b}')" \
                 "$(awk -v a="$s" -v b="$buffered_s" 'BEGIN {print a/b}')" \

@@ -48,6 +48,12 @@ options:
   --instructions    also count instructions per packet under callgrind (stable where wall
                     time is noisy) on reduced workloads: 500,000 packets, a tenth of the
                     concurrent flows; takes a few minutes
+  --touch-floor     also time `pcap_floor --touch M`: the read loop, then M MiB of fresh
+                    memory (M = portlabel's peak RSS) written once per 4 KiB page; what
+                    the machine charges for handing out that much memory. It runs after
+                    portlabel in each round, but on a VM whose freed memory goes back to
+                    the host it can still leave warm memory to the next round's portlabel:
+                    compare portlabel's system time with and without it
   --keep-going      do not stop at the first count mismatch
   -h, --help        this text
 EOF
@@ -69,6 +75,7 @@ PORTLABEL='' GEN='' FLOOR='' BASELINE=''
 REGISTRY=${PORTLABEL_REGISTRY:-}
 KEEP_GOING=0
 INSTR=0
+TOUCH=0
 
 need() { [ "$1" -ge 2 ] || { echo "bench: $2 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
@@ -93,6 +100,7 @@ while [ $# -gt 0 ]; do
     --peer-runs) PEER_RUNS=$2; shift ;;
     --keep-going) KEEP_GOING=1 ;;
     --instructions) INSTR=1 ;;
+    --touch-floor) TOUCH=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -338,8 +346,11 @@ for name in ${WORKLOADS//,/ }; do
     fi
     verify "$name"
     # the touch floor: the read loop plus as much fresh memory as portlabel's peak RSS
-    touch_mib=$(tail -n 1 "$WORK/$name.verify.rss" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {
-        print int(($1 + 1023) / 1024)}')
+    touch_mib=
+    if [ "$TOUCH" = 1 ]; then
+        touch_mib=$(tail -n 1 "$WORK/$name.verify.rss" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {
+            print int(($1 + 1023) / 1024)}')
+    fi
 
     peer_cmds "$FILE" "$WORK/peer-out"
     rm -rf "$WORK/peer-out"; mkdir -p "$WORK/peer-out"
@@ -349,15 +360,16 @@ for name in ${WORKLOADS//,/ }; do
     for ((i = 1; i <= RUNS; i++)); do
         timed "$WORK/$name.floor.times" "$FLOOR" "$FILE" || STATUS=1
         timed "$WORK/$name.floor_buffered.times" "$FLOOR" --buffered "$FILE" || STATUS=1
-        if [ -n "$touch_mib" ]; then
-            timed "$WORK/$name.floor_touch.times" "$FLOOR" --touch "$touch_mib" "$FILE" \
-                || STATUS=1
-        fi
         timed "$WORK/$name.portlabel.times" "$PORTLABEL" -r "$FILE" -F json -o /dev/null \
             "${PL_ARGS[@]}" || STATUS=1
         if [ -n "$BASELINE" ]; then
             timed "$WORK/$name.baseline.times" "$BASELINE" -r "$FILE" -F json -o /dev/null \
                 "${PL_ARGS[@]}" || STATUS=1
+        fi
+        # last in the round: memory it frees could otherwise warm portlabel's at once
+        if [ -n "$touch_mib" ]; then
+            timed "$WORK/$name.floor_touch.times" "$FLOOR" --touch "$touch_mib" "$FILE" \
+                || STATUS=1
         fi
         printf '   run %d: floor %s s, buffered floor %s s,%s portlabel %s s%s\n' "$i" \
             "$(tail -n 1 "$WORK/$name.floor.times" | cut -d' ' -f1)" \

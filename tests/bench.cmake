@@ -9,7 +9,7 @@ endforeach()
 
 # Exit 77 (skipped) while portlabel cannot read files yet.
 add_test(NAME bench.smoke
-         COMMAND ${CMAKE_SOURCE_DIR}/tests/bench/bench.sh --small-run --no-peers
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/bench/bench.sh --small-run --no-peers --touch-floor
                  --portlabel $<TARGET_FILE:portlabel>
                  --gen $<TARGET_FILE:gen_workload> --floor $<TARGET_FILE:pcap_floor>
                  --work-dir ${CMAKE_CURRENT_BINARY_DIR}/bench-smoke)

@@ -398,18 +398,19 @@ for name in ${WORKLOADS//,/ }; do
             "$truth_flows" "$(awk -v s="$size" 'BEGIN {print s/1e9}')" \
             "$(case $name in w2) echo ", 64-byte frames" ;; *) echo ", IMIX" ;; esac)"
         buffered_s=$(cut -d' ' -f1 "$WORK/$name.floor_buffered.times" | median)
-        printf '  %-19s %5s %10s %8s %8s %10s %12s %8s %10s\n' tool runs median_s user_s sys_s \
-            Mpps peak_RSS_MiB ratio vs_buffered
+        printf '  %-19s %5s %10s %8s %8s %8s %10s %12s %8s %10s\n' tool runs median_s min_s \
+            user_s sys_s Mpps peak_RSS_MiB ratio vs_buffered
         for tool in floor floor_buffered floor_touch portlabel baseline "${PEER_NAMES[@]}"; do
             t=$WORK/$name.$tool.times
             [ -s "$t" ] || continue
             s=$(cut -d' ' -f1 "$t" | median)
             rss=$(cut -d' ' -f2 "$t" | median)
             fails=$(awk '$3 != 0' "$t" | wc -l)
-            printf '  %-19s %5s %10.3f %8.2f %8.2f %10.2f %12.1f %7.2fx %9.2fx%s\n' \
+            printf '  %-19s %5s %10.3f %8.3f %8.2f %8.2f %10.2f %12.1f %7.2fx %9.2fx%s\n' \
                 "$(case $tool in floor) echo pcap_floor ;; floor_buffered) echo pcap_floor_buffered ;;
                    floor_touch) echo "pcap_floor_touch" ;; *) echo "$tool" ;; esac)" \
-                "$(wc -l <"$t")" "$s" "$(cut -d' ' -f4 "$t" | median)" \
+                "$(wc -l <"$t")" "$s" "$(cut -d' ' -f1 "$t" | sort -g | head -n 1)" \
+                "$(cut -d' ' -f4 "$t" | median)" \
                 "$(cut -d' ' -f5 "$t" | median)" \
                 "$(awk -v n="$PACKETS" -v s="$s" 'BEGIN {print n/s/1e6}')" \
                 "$(awk -v k="$rss" 'BEGIN {print k/1024}')" \

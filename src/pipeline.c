@@ -15,7 +15,7 @@
 #define PL_HINT_CHAIN 8u /* ... the second node of its hash chain (0: not) */
 #endif
 #ifndef PL_HINT_LINKS
-#define PL_HINT_LINKS 4u /* ... and its LRU neighbours */
+#define PL_HINT_LINKS 4u /* ... and its LRU neighbours (a new key: its chain head's add line) */
 #endif
 
 struct pl_pipeline {

@@ -1232,6 +1232,11 @@ pl_flow_table_hint_links(const struct pl_flow_table *ft, struct pl_flow_lookup *
         lk(ft, HEAD_TIMERS, LRU)->prev != idx(ft, n)) {
         __builtin_prefetch(&N(ft, n->lru.prev)->lru, 1); /* the lru move writes both neighbours */
         __builtin_prefetch(&N(ft, n->lru.next)->lru, 1);
+    } else if (n == NULL) {
+        /* a new key: uthash's add writes the chain head's hh_prev, in its node's cold line */
+        const UT_hash_handle *head = bucket_of(ft, lu)->hh_head;
+        if (head != NULL)
+            __builtin_prefetch(&head->hh_prev, 1);
     }
 }
 

@@ -6,7 +6,6 @@
 #include "flow/flow_int.h"
 #include "flowpkt.h"
 
-
 static void
 assert_src(const struct pl_flow *f, uint32_t ip, uint16_t port)
 {

@@ -7,7 +7,8 @@
 # portlabel's flow and packet counts equal the generator's truth. The floor runs twice: as
 # libpcap opens a file (stdio over read(2) with a 4 KiB buffer: the ratio of issue 5), and
 # with a 128 KiB stdio buffer as portlabel opens saved files (--buffered: the vs_buffered
-# column). Run with -h for options.
+# column). Optionally also a touch floor (--touch-floor), a baseline build (--baseline) and a
+# pause before each memory-heavy run (--settle). Run with -h for options.
 set -u -o pipefail
 
 usage() {
@@ -18,10 +19,12 @@ Times portlabel (-F json -o /dev/null) against the libpcap read loop alone on tw
 workloads, alternately, and checks portlabel's counts against the generator's truth.
   W1: 5,000,000 packets, 100,000 concurrent flows, IMIX-like sizes (about 1.6 GB)
   W2: 5,000,000 packets, 1,000,000 concurrent flows, 64-byte frames (about 0.4 GB)
-Prints per workload the median wall time, packets/s, peak RSS and the ratio to the floor
-(pcap_open_offline's stdio; and vs_buffered: the same loop with a 128 KiB stdio buffer, as
-portlabel opens saved files), plus the registry load time. Exit status: 0 ok, 1 counts differ or a tool failed,
-2 usage error, 77 portlabel cannot read files yet.
+Prints per workload the median and fastest wall time, median user and system time,
+packets/s, peak RSS and the ratio of medians to the floor (pcap_open_offline's stdio; and
+vs_buffered: the same loop with a 128 KiB stdio buffer, as portlabel opens saved files),
+plus the registry load time. Failed runs are left out of the figures and counted.
+Exit status: 0 ok, 1 counts differ or a tool failed, 2 usage error, 77 portlabel cannot
+read files yet.
 
 options:
   --build-dir DIR   Release build tree to (re)build and use (default: <repo>/build-bench);
@@ -33,7 +36,8 @@ options:
   --baseline BIN    another portlabel build (e.g. of an earlier commit) timed in the same
                     alternation, with its own row (timed only: its counts are not
                     checked): on a machine whose speed drifts, the only fair
-                    before/after comparison
+                    before/after comparison. The two builds swap places every
+                    round, since the second may find memory the first just freed
   --work-dir DIR    where workloads and results go (default: /tmp/portlabel-bench);
                     workload files are reused when their parameters match
   --runs N          timed runs per tool and workload (default: 5)
@@ -49,11 +53,14 @@ options:
                     time is noisy) on reduced workloads: 500,000 packets, a tenth of the
                     concurrent flows; takes a few minutes
   --touch-floor     also time `pcap_floor --touch M`: the read loop, then M MiB of fresh
-                    memory (M = portlabel's peak RSS) written once per 4 KiB page; what
-                    the machine charges for handing out that much memory. It runs after
-                    portlabel in each round, but on a VM whose freed memory goes back to
-                    the host it can still leave warm memory to the next round's portlabel:
-                    compare portlabel's system time with and without it
+                    memory (M = portlabel's peak RSS) written once per 4 KiB page: the
+                    floor plus what the machine charges for handing out that much
+                    memory. Runs last in each round; use with --settle, or it finds
+                    the memory portlabel has just freed
+  --settle S        sleep S seconds before each memory-heavy run (portlabel, baseline,
+                    touch floor; default 0), so that none starts on memory another has
+                    just freed: on a VM that hands freed memory back to the host, a run
+                    that reuses it is much faster than one that does not
   --keep-going      do not stop at the first count mismatch
   -h, --help        this text
 EOF
@@ -76,12 +83,13 @@ REGISTRY=${PORTLABEL_REGISTRY:-}
 KEEP_GOING=0
 INSTR=0
 TOUCH=0
+SETTLE=0
 
 need() { [ "$1" -ge 2 ] || { echo "bench: $2 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
     case $1 in
     --build-dir|--portlabel|--gen|--floor|--work-dir|--runs|--packets|--workloads|\
-    --registry|--peer-runs|--baseline) need $# "$1" ;;
+    --registry|--peer-runs|--baseline|--settle) need $# "$1" ;;
     esac
     case $1 in
     --build-dir) BUILD_DIR=$2; shift ;;
@@ -101,6 +109,7 @@ while [ $# -gt 0 ]; do
     --keep-going) KEEP_GOING=1 ;;
     --instructions) INSTR=1 ;;
     --touch-floor) TOUCH=1 ;;
+    --settle) SETTLE=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -109,6 +118,8 @@ done
 for n in "$RUNS" "$PACKETS" "$PEER_RUNS"; do
     case $n in ''|*[!0-9]*|0) echo "bench: not a positive number: $n" >&2; exit 2 ;; esac
 done
+case $SETTLE in ''|*[!0-9.]*|*.*.*) echo "bench: --settle: not a number of seconds: $SETTLE" >&2
+    exit 2 ;; esac
 
 [ -z "$BASELINE" ] || [ -x "$BASELINE" ] || die "--baseline: not an executable: $BASELINE"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
@@ -168,6 +179,12 @@ median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "nan";
     else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 
 now_ns() { date +%s%N; }
+
+# settle: the pause before a memory-heavy run (--settle)
+settle() { [ "$SETTLE" = 0 ] || sleep "$SETTLE"; }
+
+# ok_col FILE N: column N of the successful runs in a .times file
+ok_col() { awk -v c="$2" '$3 == 0 {print $c}' "$1"; }
 
 # timed LOGFILE CMD...: run once, append "wall_s rss_kb rc user_s sys_s" to LOGFILE
 timed() {
@@ -360,14 +377,24 @@ for name in ${WORKLOADS//,/ }; do
     for ((i = 1; i <= RUNS; i++)); do
         timed "$WORK/$name.floor.times" "$FLOOR" "$FILE" || STATUS=1
         timed "$WORK/$name.floor_buffered.times" "$FLOOR" --buffered "$FILE" || STATUS=1
-        timed "$WORK/$name.portlabel.times" "$PORTLABEL" -r "$FILE" -F json -o /dev/null \
-            "${PL_ARGS[@]}" || STATUS=1
-        if [ -n "$BASELINE" ]; then
-            timed "$WORK/$name.baseline.times" "$BASELINE" -r "$FILE" -F json -o /dev/null \
-                "${PL_ARGS[@]}" || STATUS=1
-        fi
+        # with a baseline, the two builds swap places every round (the second may reuse
+        # memory the first has just freed)
+        order=portlabel
+        [ -z "$BASELINE" ] || { [ $((i % 2)) = 1 ] && order="portlabel baseline" ||
+            order="baseline portlabel"; }
+        for tool in $order; do
+            settle
+            if [ "$tool" = portlabel ]; then
+                timed "$WORK/$name.portlabel.times" "$PORTLABEL" -r "$FILE" -F json \
+                    -o /dev/null "${PL_ARGS[@]}" || STATUS=1
+            else
+                timed "$WORK/$name.baseline.times" "$BASELINE" -r "$FILE" -F json \
+                    -o /dev/null "${PL_ARGS[@]}" || STATUS=1
+            fi
+        done
         # last in the round: memory it frees could otherwise warm portlabel's at once
         if [ -n "$touch_mib" ]; then
+            settle
             timed "$WORK/$name.floor_touch.times" "$FLOOR" --touch "$touch_mib" "$FILE" \
                 || STATUS=1
         fi
@@ -391,27 +418,28 @@ for name in ${WORKLOADS//,/ }; do
     rm -rf "$WORK/peer-out"
 
     size=$(stat -c %s "$FILE")
-    floor_s=$(cut -d' ' -f1 "$WORK/$name.floor.times" | median)
+    floor_s=$(ok_col "$WORK/$name.floor.times" 1 | median)
     {
         printf '\n%s: %s packets, %s concurrent flows, %s flows in all, %.2f GB%s\n' \
             "$(echo "$name" | tr "[:lower:]" "[:upper:]")" "$PACKETS" "$(json_num "$(cat "$TRUTH")" flows)" \
             "$truth_flows" "$(awk -v s="$size" 'BEGIN {print s/1e9}')" \
             "$(case $name in w2) echo ", 64-byte frames" ;; *) echo ", IMIX" ;; esac)"
-        buffered_s=$(cut -d' ' -f1 "$WORK/$name.floor_buffered.times" | median)
+        buffered_s=$(ok_col "$WORK/$name.floor_buffered.times" 1 | median)
         printf '  %-19s %5s %10s %8s %8s %8s %10s %12s %8s %10s\n' tool runs median_s min_s \
             user_s sys_s Mpps peak_RSS_MiB ratio vs_buffered
         for tool in floor floor_buffered floor_touch portlabel baseline "${PEER_NAMES[@]}"; do
             t=$WORK/$name.$tool.times
             [ -s "$t" ] || continue
-            s=$(cut -d' ' -f1 "$t" | median)
-            rss=$(cut -d' ' -f2 "$t" | median)
+            s=$(ok_col "$t" 1 | median)
+            rss=$(ok_col "$t" 2 | median)
+            min=$(ok_col "$t" 1 | sort -g | head -n 1)
             fails=$(awk '$3 != 0' "$t" | wc -l)
             printf '  %-19s %5s %10.3f %8.3f %8.2f %8.2f %10.2f %12.1f %7.2fx %9.2fx%s\n' \
                 "$(case $tool in floor) echo pcap_floor ;; floor_buffered) echo pcap_floor_buffered ;;
                    floor_touch) echo "pcap_floor_touch" ;; *) echo "$tool" ;; esac)" \
-                "$(wc -l <"$t")" "$s" "$(cut -d' ' -f1 "$t" | sort -g | head -n 1)" \
-                "$(cut -d' ' -f4 "$t" | median)" \
-                "$(cut -d' ' -f5 "$t" | median)" \
+                "$(ok_col "$t" 1 | wc -l)" "$s" "${min:-nan}" \
+                "$(ok_col "$t" 4 | median)" \
+                "$(ok_col "$t" 5 | median)" \
                 "$(awk -v n="$PACKETS" -v s="$s" 'BEGIN {print n/s/1e6}')" \
                 "$(awk -v k="$rss" 'BEGIN {print k/1024}')" \
                 "$(awk -v a="$s" -v b="$floor_s" 'BEGIN {print a/b}')" \

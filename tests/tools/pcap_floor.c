@@ -36,7 +36,8 @@ open_buffered(const char *path, char *errbuf, char *buf)
     return pc;
 }
 
-/* Write one byte per 4 KiB page of a fresh MIB MiB mapping; -1 when it cannot be mapped. */
+/* Write one byte per 4 KiB page of a fresh MIB MiB mapping; -1 when it cannot be mapped
+ * or unmapped. */
 static int
 touch(unsigned long mib)
 {
@@ -68,7 +69,8 @@ main(int argc, char **argv)
         } else if (argc > first + 1 && strcmp(argv[first], "--touch") == 0) {
             char *end;
             touch_mib = strtoul(argv[first + 1], &end, 10);
-            if (*end != '\0' || touch_mib == 0 || touch_mib > (1ul << 20)) {
+            if (*end != '\0' || touch_mib == 0 || touch_mib > (1ul << 20) ||
+                touch_mib > SIZE_MAX >> 20) {
                 fprintf(stderr, "pcap_floor: --touch: not a size in MiB: %s\n", argv[first + 1]);
                 return 2;
             }
@@ -103,7 +105,7 @@ main(int argc, char **argv)
         pcap_close(pc);
     }
     if (touch_mib != 0 && touch(touch_mib) != 0) {
-        fprintf(stderr, "pcap_floor: --touch: cannot map %lu MiB\n", touch_mib);
+        fprintf(stderr, "pcap_floor: --touch: cannot map or unmap %lu MiB\n", touch_mib);
         return 1;
     }
     printf("packets %llu caplen_sum %llu\n", (unsigned long long)packets,

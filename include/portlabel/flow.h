@@ -126,8 +126,8 @@ bool pl_flow_table_packet(struct pl_flow_table *ft, const struct pl_pkt *pkt);
 /* Optional hints for callers that decode a few packets ahead of counting them. They change
  * nothing observable and allocate nothing. For a packet counted in k packets' time, call
  * _bucket at k = 12 or so, _flow at k = 8 (its bucket is then cached) and _links at k = 4
- * (its flow is then cached; the pipeline uses 16, 12, 8 for the chain hint below, and 4):
- * the dependent memory loads of a look-up (bucket, flow, the flow's
+ * (its flow is then cached); the pipeline calls _bucket, _flow, _chain (below) and _links
+ * at 16, 12, 8 and 4. The dependent memory loads of a look-up (bucket, flow, the flow's
  * neighbours in the LRU order; for a key not in the table, the line of the bucket's first
  * node that adding the key writes) then overlap with other packets' work. */
 void pl_flow_table_prefetch_bucket(const struct pl_flow_table *ft, const struct pl_pkt *pkt);

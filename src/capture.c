@@ -306,51 +306,108 @@ live_iface_down(struct pl_capture *cap)
     return (ifr.ifr_flags & IFF_UP) == 0;
 }
 
-int
-pl_capture_run(struct pl_capture *cap, pl_frame_fn on_frame, pl_badrec_fn on_badrec,
-               void (*on_idle)(void *ctx), void *ctx, struct pl_err *err)
+/* What a run hands each record to. */
+struct run_state {
+    struct pl_capture *cap;
+    pl_frame_fn on_frame;
+    pl_badrec_fn on_badrec;
+    void *ctx;
+    bool ended; /* on_frame asked to stop */
+};
+
+/* One record from libpcap, valid until the next read: refused when its header is impossible,
+ * else handed on as a frame. False when on_frame asks to stop. */
+static bool
+deliver(const struct run_state *rs, const struct pcap_pkthdr *h, const u_char *bytes)
 {
+    uint64_t ts_us =
+        (uint64_t)(uint32_t)h->ts.tv_sec * 1000000u + (uint64_t)(uint32_t)h->ts.tv_usec;
+    if (h->caplen == 0 || h->caplen > PL_CAPTURE_MAX_CAPLEN || h->caplen > h->len) {
+        if (rs->on_badrec != NULL)
+            rs->on_badrec(rs->ctx, ts_us); /* impossible record header: refused, as tcpdump does */
+        return true;
+    }
+    struct pl_frame fr = {
+        .data = bytes,
+        .cap_len = h->caplen,
+        .wire_len = h->len,
+        .ts_us = ts_us,
+        .link = rs->cap->link,
+    };
+    return rs->on_frame(rs->ctx, &fr);
+}
+
+/* pcap_dispatch() callback for saved files. */
+static void
+on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+    struct run_state *rs = (struct run_state *)(void *)user;
+
+    if (!rs->ended && !deliver(rs, h, bytes)) {
+        rs->ended = true;
+        pcap_breakloop(rs->cap->pc); /* libpcap returns before reading another record */
+    }
+}
+
+/* Saved files: libpcap's own loop calls on_record for every record to the end of the file,
+ * which spares a pcap_next_ex() call and its one-record read set-up per packet. */
+static int
+run_saved(struct run_state *rs, struct pl_err *err)
+{
+    struct pl_capture *cap = rs->cap;
+
+    if (cap->stop)
+        return 0;
+    int n = pcap_dispatch(cap->pc, -1, on_record, (u_char *)(void *)rs);
+    if (rs->ended || cap->stop) /* on_frame said stop, or pl_capture_stop() was called */
+        return 0;
+    if (n < 0 && n != PCAP_ERROR_BREAK) {
+        pl_err_set(err, "%s", pcap_geterr(cap->pc));
+        return -1;
+    }
+    return 1; /* with no count limit, libpcap returns only at the end of the file */
+}
+
+/* Live: one packet at a time, so that the loop gets control when a read times out. */
+static int
+run_live(struct run_state *rs, void (*on_idle)(void *ctx), struct pl_err *err)
+{
+    struct pl_capture *cap = rs->cap;
     struct pcap_pkthdr *h;
     const u_char *bytes;
 
     while (!cap->stop) {
         int rc = pcap_next_ex(cap->pc, &h, &bytes);
-        if (rc == 0) { /* live: no packet ready */
-            if (cap->is_live && live_wait(cap))
+        if (rc == 0) { /* no packet ready */
+            if (live_wait(cap))
                 continue;
-            if (cap->is_live && live_iface_down(cap)) {
+            if (live_iface_down(cap)) {
                 pl_err_set(err, "the interface went down");
                 return -1;
             }
             if (on_idle != NULL)
-                on_idle(ctx);
+                on_idle(rs->ctx);
             continue;
         }
-        if (rc == PCAP_ERROR_BREAK) /* end of a savefile, or pcap_breakloop() */
+        if (rc == PCAP_ERROR_BREAK) /* pcap_breakloop() */
             return cap->stop ? 0 : 1;
         if (rc < 0) {
             pl_err_set(err, "%s", pcap_geterr(cap->pc));
             return -1;
         }
-        /* h and bytes are valid only until the next pcap_next_ex() call. */
-        uint64_t ts_us = (uint64_t)(uint32_t)h->ts.tv_sec * 1000000u +
-                         (uint64_t)(uint32_t)h->ts.tv_usec;
-        if (h->caplen == 0 || h->caplen > PL_CAPTURE_MAX_CAPLEN || h->caplen > h->len) {
-            if (on_badrec != NULL)
-                on_badrec(ctx, ts_us); /* impossible record header: refused, as tcpdump does */
-            continue;
-        }
-        struct pl_frame fr = {
-            .data = bytes,
-            .cap_len = h->caplen,
-            .wire_len = h->len,
-            .ts_us = ts_us,
-            .link = cap->link,
-        };
-        if (!on_frame(ctx, &fr))
+        if (!deliver(rs, h, bytes))
             return 0;
     }
     return 0;
+}
+
+int
+pl_capture_run(struct pl_capture *cap, pl_frame_fn on_frame, pl_badrec_fn on_badrec,
+               void (*on_idle)(void *ctx), void *ctx, struct pl_err *err)
+{
+    struct run_state rs = {cap, on_frame, on_badrec, ctx, false};
+
+    return cap->is_live ? run_live(&rs, on_idle, err) : run_saved(&rs, err);
 }
 
 void

@@ -6,8 +6,8 @@
 # and the bare libpcap read loop (tests/tools/pcap_floor) alternately, and checks that
 # portlabel's flow and packet counts equal the generator's truth. The floor runs twice: as
 # libpcap opens a file (stdio over read(2) with a 4 KiB buffer: the ratio of issue 5), and
-# with a 128 KiB stdio buffer as portlabel opens saved files (--buffered: the vs_buffered
-# column). Optionally also a touch floor (--touch-floor), a baseline build (--baseline) and a
+# as portlabel reads saved files (--buffered: a 128 KiB stdio buffer and one pcap_dispatch();
+# the vs_buffered column). Optionally also a touch floor (--touch-floor), a baseline build (--baseline) and a
 # pause before each memory-heavy run (--settle). Run with -h for options.
 set -u -o pipefail
 
@@ -21,7 +21,8 @@ workloads, alternately, and checks portlabel's counts against the generator's tr
   W2: 5,000,000 packets, 1,000,000 concurrent flows, 64-byte frames (about 0.4 GB)
 Prints per workload the median and fastest wall time, median user and system time,
 packets/s, peak RSS and the ratio of medians to the floor (pcap_open_offline's stdio; and
-vs_buffered: the same loop with a 128 KiB stdio buffer, as portlabel opens saved files),
+vs_buffered: the file read as portlabel reads saved files, with a 128 KiB stdio buffer and
+one pcap_dispatch() instead of a pcap_next_ex() call per record),
 plus the registry load time. Failed runs are left out of the figures and counted.
 Exit status: 0 ok, 1 counts differ or a tool failed, 2 usage error, 77 portlabel cannot
 read files yet.

@@ -246,3 +246,68 @@ Test(output_fast, json_label_text_is_the_same_on_every_record_of_an_entry)
                                          "\"description\":null,\"status\":\"unassigned\""));
     free(out);
 }
+
+/* pl_put_u64 against printf at every width boundary (each fast path's first and last value)
+ * and on random values of every bit length. */
+static void
+check_u64(uint64_t v)
+{
+    char want[32], got[PL_PUT_U64_MAX + 1];
+
+    snprintf(want, sizeof want, "%llu", (unsigned long long)v);
+    char *end = pl_put_u64(got, v);
+    cr_assert_leq((size_t)(end - got), PL_PUT_U64_MAX);
+    *end = '\0';
+    cr_assert_str_eq(got, want, "value %s", want);
+}
+
+Test(output_fast, u64_text_equals_printf_at_every_width)
+{
+    uint64_t p = 1;
+
+    check_u64(0);
+    check_u64(UINT64_MAX);
+    for (int d = 1; d <= 19; d++) {
+        p *= 10u; /* 10^d */
+        check_u64(p - 1u);
+        check_u64(p);
+        check_u64(p + 1u);
+    }
+    uint64_t s = 7;
+    for (int bits = 1; bits <= 64; bits++) {
+        for (int k = 0; k < 200; k++) {
+            uint64_t v = next_rand(&s);
+            check_u64(bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1u));
+        }
+    }
+}
+
+/* pl_put_ts against printf: six microsecond digits, leading zeros kept, and the seconds cache
+ * refreshed when the second changes (also to a shorter one). */
+Test(output_fast, timestamp_text_equals_printf)
+{
+    static const uint64_t stamps[] = {0,
+                                      1,
+                                      999999,
+                                      1000000,
+                                      1700000000000000ull,
+                                      1700000000000001ull,
+                                      1700000000010203ull,
+                                      1700000000999999ull,
+                                      1700000001000000ull,
+                                      5000099ull,
+                                      UINT64_MAX};
+    struct pl_rec r;
+
+    pl_rec_init(&r, stdout);
+    for (size_t i = 0; i < sizeof stamps / sizeof stamps[0]; i++) {
+        char want[48], got[PL_PUT_TS_MAX + 1];
+        uint64_t t = stamps[i];
+        snprintf(want, sizeof want, "%llu.%06llu", (unsigned long long)(t / 1000000u),
+                 (unsigned long long)(t % 1000000u));
+        char *end = pl_put_ts(&r, got, t);
+        cr_assert_leq((size_t)(end - got), PL_PUT_TS_MAX);
+        *end = '\0';
+        cr_assert_str_eq(got, want);
+    }
+}

@@ -206,3 +206,58 @@ Test(capture, file_cut_short_while_read_is_an_error)
     unlink(path);
     free(path);
 }
+
+/* A run that on_frame stops (-c N, a stop signal seen by main) or that pl_capture_stop() stops
+ * (a signal handler, --duration) ends at once with 0: no record after the one that stopped
+ * it reaches on_frame, and a second run of the same capture delivers nothing more. */
+struct stopper {
+    struct pl_capture *cap;
+    unsigned frames, stop_at;
+    bool by_stop_call; /* pl_capture_stop() instead of returning false */
+};
+
+static bool
+stop_frame(void *ctx, const struct pl_frame *fr)
+{
+    struct stopper *s = ctx;
+    (void)fr;
+    if (++s->frames < s->stop_at)
+        return true;
+    if (!s->by_stop_call)
+        return false;
+    pl_capture_stop(s->cap);
+    return true;
+}
+
+static void
+expect_stop(bool by_stop_call, unsigned stop_at)
+{
+    char *path = temp_path();
+    write_pcap(path, 50, 100);
+    struct pl_err err = {.msg = ""};
+    struct stopper s = {NULL, 0, stop_at, by_stop_call};
+
+    cr_assert_eq(pl_capture_open_file(&s.cap, path, &err), 0, "%s", err.msg);
+    cr_assert_eq(pl_capture_run(s.cap, stop_frame, NULL, NULL, &s, &err), 0, "%s", err.msg);
+    cr_assert_eq(s.frames, stop_at, "stopped at %u, %u frames", stop_at, s.frames);
+    if (by_stop_call)
+        cr_assert_eq(pl_capture_run(s.cap, stop_frame, NULL, NULL, &s, &err), 0);
+    cr_assert_eq(s.frames, stop_at);
+    pl_capture_close(s.cap);
+    unlink(path);
+    free(path);
+}
+
+Test(capture, on_frame_returning_false_stops_at_that_record)
+{
+    expect_stop(false, 1);
+    expect_stop(false, 17);
+    expect_stop(false, 50); /* the last record: stopped, not the end of the file */
+}
+
+Test(capture, stop_called_while_running_stops_at_that_record)
+{
+    expect_stop(true, 1);
+    expect_stop(true, 23);
+    expect_stop(true, 50);
+}

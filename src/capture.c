@@ -309,10 +309,10 @@ live_iface_down(struct pl_capture *cap)
 /* What a run hands each record to. */
 struct run_state {
     struct pl_capture *cap;
-    pl_frame_fn on_frame;
-    pl_badrec_fn on_badrec;
-    void *ctx;
-    bool ended; /* on_frame asked to stop */
+    pl_frame_fn on_frame;   /* every frame with a possible record header */
+    pl_badrec_fn on_badrec; /* every record refused before decoding; may be NULL */
+    void *ctx;              /* passed to both */
+    bool is_stopped;        /* on_frame returned false: the run ends at that record */
 };
 
 /* One record from libpcap, valid until the next read: refused when its header is impossible,
@@ -343,29 +343,35 @@ on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
     struct run_state *rs = (struct run_state *)(void *)user;
 
-    if (!rs->ended && !deliver(rs, h, bytes)) {
-        rs->ended = true;
+    if (!deliver(rs, h, bytes)) {
+        rs->is_stopped = true;
         pcap_breakloop(rs->cap->pc); /* libpcap returns before reading another record */
     }
 }
 
-/* Saved files: libpcap's own loop calls on_record for every record to the end of the file,
- * which spares a pcap_next_ex() call and its one-record read set-up per packet. */
+/* Saved files: libpcap's own read loop calls on_record for every record that passes the
+ * filter, which spares a pcap_next_ex() call and its one-record set-up per packet. A count
+ * of -1 reads up to INT_MAX records per call (libpcap's limit), so a count that reaches it
+ * means more may follow. */
 static int
 run_saved(struct run_state *rs, struct pl_err *err)
 {
     struct pl_capture *cap = rs->cap;
 
-    if (cap->stop)
-        return 0;
-    int n = pcap_dispatch(cap->pc, -1, on_record, (u_char *)(void *)rs);
-    if (rs->ended || cap->stop) /* on_frame said stop, or pl_capture_stop() was called */
-        return 0;
-    if (n < 0 && n != PCAP_ERROR_BREAK) {
-        pl_err_set(err, "%s", pcap_geterr(cap->pc));
-        return -1;
+    while (!cap->stop) {
+        int n = pcap_dispatch(cap->pc, -1, on_record, (u_char *)(void *)rs);
+        if (n < 0 && n != PCAP_ERROR_BREAK) { /* as pcap_next_ex(): an error wins over a stop */
+            pl_err_set(err, "%s", pcap_geterr(cap->pc));
+            return -1;
+        }
+        if (rs->is_stopped || cap->stop)
+            return 0;
+        /* PCAP_ERROR_BREAK without a stop: a pcap_breakloop() left over from an earlier run
+         * of this capture, which libpcap has now cleared; the loop reads on. */
+        if (n >= 0 && n < INT_MAX)
+            return 1; /* the end of the file */
     }
-    return 1; /* with no count limit, libpcap returns only at the end of the file */
+    return 0;
 }
 
 /* Live: one packet at a time, so that the loop gets control when a read times out. */
@@ -405,7 +411,13 @@ int
 pl_capture_run(struct pl_capture *cap, pl_frame_fn on_frame, pl_badrec_fn on_badrec,
                void (*on_idle)(void *ctx), void *ctx, struct pl_err *err)
 {
-    struct run_state rs = {cap, on_frame, on_badrec, ctx, false};
+    struct run_state rs = {
+        .cap = cap,
+        .on_frame = on_frame,
+        .on_badrec = on_badrec,
+        .ctx = ctx,
+        .is_stopped = false,
+    };
 
     return cap->is_live ? run_live(&rs, on_idle, err) : run_saved(&rs, err);
 }

@@ -392,7 +392,8 @@ pl_put_ts(struct pl_rec *r, char *o, uint64_t ts_us)
     }
     _Static_assert(sizeof r->ts_text + 6 <= PL_PUT_TS_MAX, "a stamp's bound");
     memcpy(o, r->ts_text, sizeof r->ts_text); /* fixed size: what lies past the stamp is scratch */
-    char *p = o + r->ts_len; /* six digits, leading zeros kept */
+    /* six digits, leading zeros kept */
+    char *p = o + r->ts_len;
     unsigned hi = us / 10000u, mid = us / 100u % 100u, lo = us % 100u;
     memcpy(p, digit_pairs + hi * 2u, 2);
     memcpy(p + 2, digit_pairs + mid * 2u, 2);

@@ -6,9 +6,10 @@
 # and the bare libpcap read loop (tests/tools/pcap_floor) alternately, and checks that
 # portlabel's flow and packet counts equal the generator's truth. The floor runs twice: as
 # libpcap opens a file (stdio over read(2) with a 4 KiB buffer: the ratio of issue 5), and
-# as portlabel reads saved files (--buffered: a 128 KiB stdio buffer and one pcap_dispatch();
-# the vs_buffered column). Optionally also a touch floor (--touch-floor), a baseline build (--baseline) and a
-# pause before each memory-heavy run (--settle). Run with -h for options.
+# as portlabel reads saved files (--buffered: a 128 KiB stdio buffer and one
+# pcap_dispatch(); the vs_buffered column). Optionally also a touch floor (--touch-floor), a
+# baseline build (--baseline) and a pause before each memory-heavy run (--settle). Run with
+# -h for options.
 set -u -o pipefail
 
 usage() {

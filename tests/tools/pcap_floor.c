@@ -109,8 +109,10 @@ main(int argc, char **argv)
         const u_char *data;
         int rc;
         if (buffered) {
-            rc = pcap_dispatch(pc, -1, on_record, (u_char *)(void *)&sum);
-            rc = rc >= 0 ? PCAP_ERROR_BREAK : rc; /* to the end of the file, or an error */
+            /* a count of -1 reads up to INT_MAX records per call: at the end, 0 */
+            while ((rc = pcap_dispatch(pc, -1, on_record, (u_char *)(void *)&sum)) > 0)
+                ;
+            rc = rc == 0 ? PCAP_ERROR_BREAK : rc;
         } else {
             while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
                 sum.packets++;

@@ -5,6 +5,7 @@
  * are still there. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,8 +209,9 @@ Test(capture, file_cut_short_while_read_is_an_error)
 }
 
 /* A run that on_frame stops (-c N, a stop signal seen by main) or that pl_capture_stop() stops
- * (a signal handler, --duration) ends at once with 0: no record after the one that stopped
- * it reaches on_frame, and a second run of the same capture delivers nothing more. */
+ * (a signal handler) ends at once with 0: no record after the one that stopped it reaches
+ * on_frame. After a stop request the capture stays stopped; after on_frame's stop, a second
+ * run reads on from the next record to the end of the file. */
 struct stopper {
     struct pl_capture *cap;
     unsigned frames, stop_at;
@@ -240,9 +242,14 @@ expect_stop(bool by_stop_call, unsigned stop_at)
     cr_assert_eq(pl_capture_open_file(&s.cap, path, &err), 0, "%s", err.msg);
     cr_assert_eq(pl_capture_run(s.cap, stop_frame, NULL, NULL, &s, &err), 0, "%s", err.msg);
     cr_assert_eq(s.frames, stop_at, "stopped at %u, %u frames", stop_at, s.frames);
-    if (by_stop_call)
+    if (by_stop_call) {
         cr_assert_eq(pl_capture_run(s.cap, stop_frame, NULL, NULL, &s, &err), 0);
-    cr_assert_eq(s.frames, stop_at);
+        cr_assert_eq(s.frames, stop_at);
+    } else {
+        s.stop_at = UINT_MAX;
+        cr_assert_eq(pl_capture_run(s.cap, stop_frame, NULL, NULL, &s, &err), 1, "%s", err.msg);
+        cr_assert_eq(s.frames, 50, "%u frames after a second run", s.frames);
+    }
     pl_capture_close(s.cap);
     unlink(path);
     free(path);

@@ -1,4 +1,5 @@
-# libFuzzer targets (configure with CC=clang -DPL_FUZZ=ON; run with tests/fuzz/run.sh).
+# The pipeline's libFuzzer target (configure with CC=clang -DPL_FUZZ=ON; tests/fuzz/run.sh runs
+# every fuzz_* built). The decoder's and the registry's are in decode.cmake and registry.cmake.
 if(PL_FUZZ)
   add_executable(fuzz_pipeline fuzz/fuzz_pipeline.c)
   target_link_libraries(fuzz_pipeline PRIVATE pl_core)

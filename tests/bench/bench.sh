@@ -23,8 +23,9 @@ workloads, alternately, and checks portlabel's counts against the generator's tr
 Prints per workload the median and fastest wall time, median user and system time,
 packets/s, peak RSS and the ratio of medians to the floor (pcap_open_offline's stdio; and
 vs_buffered: the file read as portlabel reads saved files, with a 128 KiB stdio buffer and
-one pcap_dispatch() instead of a pcap_next_ex() call per record),
-plus the registry load time. Failed runs are left out of the figures and counted.
+one pcap_dispatch() instead of a pcap_next_ex() call per record), min_ratio (fastest run
+over the floor's fastest: less sensitive to a slow floor median), plus the registry load
+time. Failed runs are left out of the figures and counted.
 Exit status: 0 ok, 1 counts differ or a tool failed, 2 usage error, 77 portlabel cannot
 read files yet.
 
@@ -421,14 +422,15 @@ for name in ${WORKLOADS//,/ }; do
 
     size=$(stat -c %s "$FILE")
     floor_s=$(ok_col "$WORK/$name.floor.times" 1 | median)
+    floor_min=$(ok_col "$WORK/$name.floor.times" 1 | sort -g | head -n 1)
     {
         printf '\n%s: %s packets, %s concurrent flows, %s flows in all, %.2f GB%s\n' \
             "$(echo "$name" | tr "[:lower:]" "[:upper:]")" "$PACKETS" "$(json_num "$(cat "$TRUTH")" flows)" \
             "$truth_flows" "$(awk -v s="$size" 'BEGIN {print s/1e9}')" \
             "$(case $name in w2) echo ", 64-byte frames" ;; *) echo ", IMIX" ;; esac)"
         buffered_s=$(ok_col "$WORK/$name.floor_buffered.times" 1 | median)
-        printf '  %-19s %5s %10s %8s %8s %8s %10s %12s %8s %10s\n' tool runs median_s min_s \
-            user_s sys_s Mpps peak_RSS_MiB ratio vs_buffered
+        printf '  %-19s %5s %10s %8s %8s %8s %10s %12s %8s %10s %9s\n' tool runs median_s min_s \
+            user_s sys_s Mpps peak_RSS_MiB ratio vs_buffered min_ratio
         for tool in floor floor_buffered floor_touch portlabel baseline "${PEER_NAMES[@]}"; do
             t=$WORK/$name.$tool.times
             [ -s "$t" ] || continue
@@ -436,7 +438,7 @@ for name in ${WORKLOADS//,/ }; do
             rss=$(ok_col "$t" 2 | median)
             min=$(ok_col "$t" 1 | sort -g | head -n 1)
             fails=$(awk '$3 != 0' "$t" | wc -l)
-            printf '  %-19s %5s %10.3f %8.3f %8.2f %8.2f %10.2f %12.1f %7.2fx %9.2fx%s\n' \
+            printf '  %-19s %5s %10.3f %8.3f %8.2f %8.2f %10.2f %12.1f %7.2fx %9.2fx %8.2fx%s\n' \
                 "$(case $tool in floor) echo pcap_floor ;; floor_buffered) echo pcap_floor_buffered ;;
                    floor_touch) echo "pcap_floor_touch" ;; *) echo "$tool" ;; esac)" \
                 "$(ok_col "$t" 1 | wc -l)" "$s" "${min:-nan}" \
@@ -446,6 +448,7 @@ for name in ${WORKLOADS//,/ }; do
                 "$(awk -v k="$rss" 'BEGIN {print k/1024}')" \
                 "$(awk -v a="$s" -v b="$floor_s" 'BEGIN {print a/b}')" \
                 "$(awk -v a="$s" -v b="$buffered_s" 'BEGIN {print a/b}')" \
+                "$(awk -v a="${min:-nan}" -v b="${floor_min:-nan}" 'BEGIN {print a/b}')" \
                 "$([ "$fails" = 0 ] || echo "  ($fails runs failed)")"
         done
     } | tee -a "$REPORT"

@@ -349,17 +349,21 @@ on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
     }
 }
 
+#ifndef PL_DISPATCH_MAX
+#define PL_DISPATCH_MAX INT_MAX /* records per pcap_dispatch() call (-1 means this too) */
+#endif
+
 /* Saved files: libpcap's own read loop calls on_record for every record that passes the
- * filter, which spares a pcap_next_ex() call and its one-record set-up per packet. A count
- * of -1 reads up to INT_MAX records per call (libpcap's limit), so a count that reaches it
- * means more may follow. */
+ * filter, which spares a pcap_next_ex() call and its one-record set-up per packet. A call
+ * reads at most PL_DISPATCH_MAX records, so a count that reaches it means more may follow
+ * (the unit tests build this file with a small one, to go through that path). */
 static int
 run_saved(struct run_state *rs, struct pl_err *err)
 {
     struct pl_capture *cap = rs->cap;
 
     while (!cap->stop) {
-        int n = pcap_dispatch(cap->pc, -1, on_record, (u_char *)(void *)rs);
+        int n = pcap_dispatch(cap->pc, PL_DISPATCH_MAX, on_record, (u_char *)(void *)rs);
         if (n < 0 && n != PCAP_ERROR_BREAK) { /* as pcap_next_ex(): an error wins over a stop */
             pl_err_set(err, "%s", pcap_geterr(cap->pc));
             return -1;
@@ -368,7 +372,7 @@ run_saved(struct run_state *rs, struct pl_err *err)
             return 0;
         /* PCAP_ERROR_BREAK without a stop: a pcap_breakloop() left over from an earlier run
          * of this capture, which libpcap has now cleared; the loop reads on. */
-        if (n >= 0 && n < INT_MAX)
+        if (n >= 0 && n < PL_DISPATCH_MAX)
             return 1; /* the end of the file */
     }
     return 0;

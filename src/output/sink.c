@@ -207,56 +207,6 @@ pl_out_tcp_flags(char buf[PL_TCP_FLAGS_BUFSZ], uint8_t flags)
     buf[n] = '\0';
 }
 
-/* Digits of v, right-aligned in buf[0..20); returns the index of the first. Two digits per
- * division: this runs for every number of every record. */
-static size_t
-u64_digits(char buf[20], uint64_t v)
-{
-    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
-                                   "25262728293031323334353637383940414243444546474849"
-                                   "50515253545556575859606162636465666768697071727374"
-                                   "75767778798081828384858687888990919293949596979899";
-    size_t i = 20;
-
-    while (v >= 100) {
-        unsigned d = (unsigned)(v % 100u) * 2u;
-        v /= 100u;
-        buf[--i] = pairs[d + 1];
-        buf[--i] = pairs[d];
-    }
-    if (v >= 10) {
-        unsigned d = (unsigned)v * 2u;
-        buf[--i] = pairs[d + 1];
-        buf[--i] = pairs[d];
-    } else {
-        buf[--i] = (char)('0' + v);
-    }
-    return i;
-}
-
-void
-pl_out_u64(FILE *out, uint64_t v)
-{
-    char buf[20];
-    size_t i = u64_digits(buf, v);
-
-    fwrite(buf + i, 1, sizeof buf - i, out);
-}
-
-void
-pl_out_ts(char buf[PL_TS_BUFSZ], uint64_t ts_us)
-{
-    char d[20];
-    size_t i = u64_digits(d, ts_us / 1000000u), n = sizeof d - i;
-    uint64_t us = ts_us % 1000000u;
-
-    memcpy(buf, d + i, n);
-    buf[n++] = '.';
-    for (size_t k = 6; k-- > 0; us /= 10u)
-        buf[n + k] = (char)('0' + us % 10u);
-    buf[n + 6] = '\0';
-}
-
 /* --- record buffer (output_int.h) -------------------------------------------------------- */
 
 void
@@ -377,6 +327,16 @@ pl_rec_u64(struct pl_rec *r, uint64_t v)
     pl_rec_end_at(r, pl_put_u64(pl_rec_room(r, u64_width(v)), v));
 }
 
+/* The six microsecond digits of a stamp, leading zeros kept; us < 1,000,000. */
+static inline char *
+put_us6(char *p, unsigned us)
+{
+    memcpy(p, digit_pairs + (us / 10000u) * 2u, 2);
+    memcpy(p + 2, digit_pairs + (us / 100u % 100u) * 2u, 2);
+    memcpy(p + 4, digit_pairs + (us % 100u) * 2u, 2);
+    return p + 6;
+}
+
 char *
 pl_put_ts(struct pl_rec *r, char *o, uint64_t ts_us)
 {
@@ -392,13 +352,24 @@ pl_put_ts(struct pl_rec *r, char *o, uint64_t ts_us)
     }
     _Static_assert(sizeof r->ts_text + 6 <= PL_PUT_TS_MAX, "a stamp's bound");
     memcpy(o, r->ts_text, sizeof r->ts_text); /* fixed size: what lies past the stamp is scratch */
-    /* six digits, leading zeros kept */
-    char *p = o + r->ts_len;
-    unsigned hi = us / 10000u, mid = us / 100u % 100u, lo = us % 100u;
-    memcpy(p, digit_pairs + hi * 2u, 2);
-    memcpy(p + 2, digit_pairs + mid * 2u, 2);
-    memcpy(p + 4, digit_pairs + lo * 2u, 2);
-    return p + 6;
+    return put_us6(o + r->ts_len, us);
+}
+
+void
+pl_out_u64(FILE *out, uint64_t v)
+{
+    char buf[PL_PUT_U64_MAX];
+
+    fwrite(buf, 1, (size_t)(pl_put_u64(buf, v) - buf), out);
+}
+
+void
+pl_out_ts(char buf[PL_TS_BUFSZ], uint64_t ts_us)
+{
+    _Static_assert(PL_PUT_U64_MAX + 1 + 6 + 1 <= PL_TS_BUFSZ, "seconds, '.', six digits, NUL");
+    char *p = pl_put_u64(buf, ts_us / 1000000u);
+    *p++ = '.';
+    *put_us6(p, (unsigned)(ts_us % 1000000u)) = '\0';
 }
 
 void

@@ -247,8 +247,8 @@ Test(output_fast, json_label_text_is_the_same_on_every_record_of_an_entry)
     free(out);
 }
 
-/* pl_put_u64 against printf at every width boundary (each fast path's first and last value)
- * and on random values of every bit length. */
+/* pl_put_u64 and pl_out_u64 against printf at every width boundary (each fast path's first
+ * and last value) and on random values of every bit length. */
 static void
 check_u64(uint64_t v)
 {
@@ -259,6 +259,13 @@ check_u64(uint64_t v)
     cr_assert_leq((size_t)(end - got), PL_PUT_U64_MAX);
     *end = '\0';
     cr_assert_str_eq(got, want, "value %s", want);
+
+    char streamed[32] = "";
+    FILE *f = fmemopen(streamed, sizeof streamed, "w");
+    cr_assert_not_null(f);
+    pl_out_u64(f, v);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_str_eq(streamed, want, "pl_out_u64 %s", want);
 }
 
 Test(output_fast, u64_text_equals_printf_at_every_width)
@@ -282,8 +289,8 @@ Test(output_fast, u64_text_equals_printf_at_every_width)
     }
 }
 
-/* pl_put_ts against printf: six microsecond digits, leading zeros kept, and the seconds cache
- * refreshed when the second changes (also to a shorter one). */
+/* pl_put_ts and pl_out_ts against printf: six microsecond digits, leading zeros kept, and the
+ * seconds cache refreshed when the second changes (also to a shorter one). */
 Test(output_fast, timestamp_text_equals_printf)
 {
     static const uint64_t stamps[] = {0,
@@ -309,5 +316,8 @@ Test(output_fast, timestamp_text_equals_printf)
         cr_assert_leq((size_t)(end - got), PL_PUT_TS_MAX);
         *end = '\0';
         cr_assert_str_eq(got, want);
+        char plain[PL_TS_BUFSZ];
+        pl_out_ts(plain, t);
+        cr_assert_str_eq(plain, want, "pl_out_ts");
     }
 }

@@ -8,6 +8,8 @@
 size_t pl_flow_table_node_size(void);
 
 struct pl_flow_table;
+/* The node pool's mapping: its address, and its size in *bytes. */
+const void *pl_flow_table_pool(const struct pl_flow_table *ft, size_t *bytes);
 /* Buckets of the flow hash: sized for max_flows from the start (1.5 keys per bucket). */
 unsigned pl_flow_table_buckets(const struct pl_flow_table *ft);
 /* The lru list's slot width, 2^shift microseconds (shift < 64), on a table with no live flow.

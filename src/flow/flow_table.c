@@ -109,9 +109,16 @@ key_differs40(const void *a, const void *b)
 #define uthash_bzero(p, sz) hash_bzero((p), (sz))
 
 #define PL_BIG_ALLOC (2u << 20) /* from here on, own mapping with a huge-page hint */
+#ifndef PL_HUGE_SPAN
+#define PL_HUGE_SPAN (64u << 20) /* bytes of each mapping the huge-page hint covers */
+#endif
 
 /* Address space that stays unmapped until touched. Look-ups land on random nodes and
- * buckets, so ask for huge pages to spare TLB misses (a hint only). NULL on failure. */
+ * buckets, so ask for huge pages to spare TLB misses (a hint only), for the first
+ * PL_HUGE_SPAN bytes: the whole bucket array up to ~4M buckets, the first ~350k nodes of
+ * the pool. Past that, the pool takes base pages: on a VM that hands freed memory back to
+ * its host (free page reporting, as the benchmark VM does), first touching huge pages cost
+ * 3-7 times as much per byte as base pages (README, "Speed and memory"). NULL on failure. */
 static void *
 map_big(size_t bytes)
 {
@@ -119,7 +126,7 @@ map_big(size_t bytes)
     if (p == MAP_FAILED)
         return NULL;
 #ifdef MADV_HUGEPAGE
-    (void)madvise(p, bytes, MADV_HUGEPAGE);
+    (void)madvise(p, bytes < PL_HUGE_SPAN ? bytes : PL_HUGE_SPAN, MADV_HUGEPAGE);
 #endif
     return p;
 }
@@ -1385,6 +1392,13 @@ unsigned
 pl_flow_table_buckets(const struct pl_flow_table *ft)
 {
     return ft->head->hh.tbl->num_buckets;
+}
+
+const void *
+pl_flow_table_pool(const struct pl_flow_table *ft, size_t *bytes)
+{
+    *bytes = ft->pool_bytes;
+    return ft->pool;
 }
 
 size_t

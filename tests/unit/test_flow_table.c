@@ -1,7 +1,9 @@
 /* tests/unit/test_flow_table.c — flow table: initiator, counters, end reasons and their exact
  * boundaries, emit order, continuations, TCP close, eviction (SPEC §4, §8). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "flow/flow_int.h"
 #include "flowpkt.h"
@@ -16,6 +18,59 @@ assert_src(const struct pl_flow *f, uint32_t ip, uint16_t port)
 }
 
 Test(flow_table, record_fits_256_bytes) { cr_assert_leq(pl_flow_table_node_size(), 256); }
+
+/* 1 when the mapping holding addr has the huge-page hint (smaps VmFlags "hg"), 0 when not,
+ * -1 when no mapping holds it. */
+static int
+huge_hinted(const void *addr)
+{
+    FILE *fp = fopen("/proc/self/smaps", "r");
+    char line[512];
+    int found = -1;
+    uintptr_t a = (uintptr_t)addr;
+    bool in = false;
+
+    cr_assert_not_null(fp, "/proc/self/smaps");
+    while (found < 0 && fgets(line, sizeof line, fp) != NULL) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+            in = a >= lo && a < hi;
+        else if (in && strncmp(line, "VmFlags:", 8) == 0)
+            found = strstr(line, " hg") != NULL;
+    }
+    fclose(fp);
+    return found;
+}
+
+/* The huge-page hint covers the first 64 MiB of the pool and no more: past that, first
+ * touches of huge pages cost several times as much on a VM with free page reporting. */
+Test(flow_table, huge_page_hint_covers_the_first_64_mib_of_the_pool)
+{
+    if (access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) != 0)
+        cr_skip_test("this kernel has no transparent huge pages");
+    struct collect c;
+    struct pl_flow_cfg cfg = cfg_default();
+    size_t bytes;
+
+    cfg.max_flows = 1000000; /* 384 MB of pool: address space only */
+    struct pl_flow_table *ft = collect_table(&c, cfg);
+    const char *pool = pl_flow_table_pool(ft, &bytes);
+    size_t span = (size_t)64 << 20;
+    cr_assert_gt(bytes, span);
+    cr_assert_eq(huge_hinted(pool), 1, "first byte");
+    cr_assert_eq(huge_hinted(pool + span - 1), 1, "last byte of the first 64 MiB");
+    cr_assert_eq(huge_hinted(pool + span), 0, "first byte past 64 MiB");
+    cr_assert_eq(huge_hinted(pool + bytes - 1), 0, "last byte");
+    pl_flow_table_free(ft);
+
+    cfg.max_flows = 1000; /* a pool under 64 MiB: all of it */
+    ft = collect_table(&c, cfg);
+    pool = pl_flow_table_pool(ft, &bytes);
+    cr_assert_lt(bytes, span);
+    cr_assert_eq(huge_hinted(pool), 1);
+    cr_assert_eq(huge_hinted(pool + bytes - 1), 1);
+    pl_flow_table_free(ft);
+}
 
 Test(flow_table, rejects_zero_max_flows)
 {

@@ -64,13 +64,20 @@ void pl_out_ts(char buf[PL_TS_BUFSZ], uint64_t ts_us);
  * not fit, so a field of any length (a registry row may carry megabytes) passes through this
  * fixed buffer: pieces longer than the buffer go to the stream directly. */
 #define PL_REC_LEN 4096
+/* pl_put_ts: the text of a stamp's seconds, kept for the next stamps in the same second. */
+struct pl_ts_sec {
+    uint64_t sec;
+    size_t len; /* text[0, len) is "SEC." (0: none yet) */
+    char text[24];
+};
 struct pl_rec {
     FILE *out;
     size_t len;       /* bytes in buf */
     unsigned flushes; /* times buf was written out: text before len may be gone */
-    uint64_t ts_sec;  /* pl_rec_ts: the seconds last written ... */
-    size_t ts_len;    /* ... as ts_text[0, ts_len), "SEC." (0: none yet) */
-    char ts_text[24];
+    /* Two seconds, so that a record's first and last stamps in different seconds both
+     * stay: a miss replaces the one not used last. */
+    struct pl_ts_sec ts[2];
+    unsigned ts_old; /* which of ts[] a miss replaces */
     char buf[PL_REC_LEN];
 };
 
@@ -80,8 +87,8 @@ pl_rec_init(struct pl_rec *r, FILE *out)
     r->out = out;
     r->len = 0;
     r->flushes = 0;
-    r->ts_len = 0;
-    memset(r->ts_text, 0, sizeof r->ts_text);
+    memset(r->ts, 0, sizeof r->ts);
+    r->ts_old = 0;
 }
 
 /* Write buf to the stream and empty it (errors show on the stream: ferror). */

@@ -342,17 +342,27 @@ pl_put_ts(struct pl_rec *r, char *o, uint64_t ts_us)
 {
     uint64_t sec = ts_us / 1000000u;
     unsigned us = (unsigned)(ts_us % 1000000u);
+    unsigned i;
 
-    if (r->ts_len == 0 || sec != r->ts_sec) { /* consecutive records mostly share the second */
+    /* consecutive records mostly share their first stamps' second, and one of a few last */
+    if (r->ts[0].len != 0 && r->ts[0].sec == sec) {
+        i = 0;
+    } else if (r->ts[1].len != 0 && r->ts[1].sec == sec) {
+        i = 1;
+    } else {
+        i = r->ts_old;
+        struct pl_ts_sec *w = &r->ts[i];
         size_t n = u64_width(sec);
-        digits_back(r->ts_text + n, sec);
-        r->ts_text[n] = '.';
-        r->ts_len = n + 1;
-        r->ts_sec = sec;
+        digits_back(w->text + n, sec);
+        w->text[n] = '.';
+        w->len = n + 1;
+        w->sec = sec;
     }
-    _Static_assert(sizeof r->ts_text + 6 <= PL_PUT_TS_MAX, "a stamp's bound");
-    memcpy(o, r->ts_text, sizeof r->ts_text); /* fixed size: what lies past the stamp is scratch */
-    return put_us6(o + r->ts_len, us);
+    r->ts_old = i ^ 1u;
+    const struct pl_ts_sec *t = &r->ts[i];
+    _Static_assert(sizeof t->text + 6 <= PL_PUT_TS_MAX, "a stamp's bound");
+    memcpy(o, t->text, sizeof t->text); /* fixed size: what lies past the stamp is scratch */
+    return put_us6(o + t->len, us);
 }
 
 void

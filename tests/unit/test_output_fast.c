@@ -291,6 +291,32 @@ Test(output_fast, u64_text_equals_printf_at_every_width)
 
 /* pl_put_ts and pl_out_ts against printf: six microsecond digits, leading zeros kept, and the
  * seconds cache refreshed when the second changes (also to a shorter one). */
+/* The seconds cache holds two seconds and replaces the one not used last: every order of
+ * stamps over a few seconds (hits in either slot, misses replacing either) still prints
+ * what printf does. */
+Test(output_fast, timestamp_text_in_any_order_of_seconds_equals_printf)
+{
+    static const uint64_t secs[] = {1700000000ull, 1700000001ull, 1700000002ull, 9ull,
+                                    10ull};
+    struct pl_rec r;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+
+    pl_rec_init(&r, stdout);
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        /* mostly two seconds in turn, as a record's first and last stamps; now and then
+         * another */
+        uint64_t sec = (x & 7u) < 6u ? secs[i & 1] : secs[(x >> 3) % 5u];
+        uint64_t t = sec * 1000000u + (x >> 20) % 1000000u;
+        char want[48], got[PL_PUT_TS_MAX + 1];
+        snprintf(want, sizeof want, "%llu.%06llu", (unsigned long long)(t / 1000000u),
+                 (unsigned long long)(t % 1000000u));
+        char *end = pl_put_ts(&r, got, t);
+        *end = '\0';
+        cr_assert_str_eq(got, want, "stamp %d", i);
+    }
+}
+
 Test(output_fast, timestamp_text_equals_printf)
 {
     static const uint64_t stamps[] = {0,

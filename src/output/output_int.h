@@ -64,6 +64,7 @@ void pl_out_ts(char buf[PL_TS_BUFSZ], uint64_t ts_us);
  * not fit, so a field of any length (a registry row may carry megabytes) passes through this
  * fixed buffer: pieces longer than the buffer go to the stream directly. */
 #define PL_REC_LEN 4096
+#define PL_REC_TS_SLOTS 8u
 /* pl_put_ts: the text of a stamp's seconds, kept for the next stamps in the same second. */
 struct pl_ts_sec {
     uint64_t sec;
@@ -74,10 +75,9 @@ struct pl_rec {
     FILE *out;
     size_t len;       /* bytes in buf */
     unsigned flushes; /* times buf was written out: text before len may be gone */
-    /* Two seconds, so that a record's first and last stamps in different seconds both
-     * stay: a miss replaces the one not used last. */
-    struct pl_ts_sec ts[2];
-    unsigned ts_old; /* which of ts[] a miss replaces */
+    /* Eight seconds, second s in ts[s % 8]: a record's first and last stamps, and the
+     * last stamps of records in first-seen order, spread over a few seconds. */
+    struct pl_ts_sec ts[PL_REC_TS_SLOTS];
     char buf[PL_REC_LEN];
 };
 
@@ -88,7 +88,6 @@ pl_rec_init(struct pl_rec *r, FILE *out)
     r->len = 0;
     r->flushes = 0;
     memset(r->ts, 0, sizeof r->ts);
-    r->ts_old = 0;
 }
 
 /* Write buf to the stream and empty it (errors show on the stream: ferror). */

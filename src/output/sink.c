@@ -342,24 +342,15 @@ pl_put_ts(struct pl_rec *r, char *o, uint64_t ts_us)
 {
     uint64_t sec = ts_us / 1000000u;
     unsigned us = (unsigned)(ts_us % 1000000u);
-    unsigned i;
+    struct pl_ts_sec *t = &r->ts[sec % PL_REC_TS_SLOTS];
 
-    /* consecutive records mostly share their first stamps' second, and one of a few last */
-    if (r->ts[0].len != 0 && r->ts[0].sec == sec) {
-        i = 0;
-    } else if (r->ts[1].len != 0 && r->ts[1].sec == sec) {
-        i = 1;
-    } else {
-        i = r->ts_old;
-        struct pl_ts_sec *w = &r->ts[i];
+    if (t->len == 0 || t->sec != sec) {
         size_t n = u64_width(sec);
-        digits_back(w->text + n, sec);
-        w->text[n] = '.';
-        w->len = n + 1;
-        w->sec = sec;
+        digits_back(t->text + n, sec);
+        t->text[n] = '.';
+        t->len = n + 1;
+        t->sec = sec;
     }
-    r->ts_old = i ^ 1u;
-    const struct pl_ts_sec *t = &r->ts[i];
     _Static_assert(sizeof t->text + 6 <= PL_PUT_TS_MAX, "a stamp's bound");
     memcpy(o, t->text, sizeof t->text); /* fixed size: what lies past the stamp is scratch */
     return put_us6(o + t->len, us);

@@ -291,13 +291,12 @@ Test(output_fast, u64_text_equals_printf_at_every_width)
 
 /* pl_put_ts and pl_out_ts against printf: six microsecond digits, leading zeros kept, and the
  * seconds cache refreshed when the second changes (also to a shorter one). */
-/* The seconds cache holds two seconds and replaces the one not used last: every order of
- * stamps over a few seconds (hits in either slot, misses replacing either) still prints
- * what printf does. */
+/* The seconds cache holds eight seconds, each in slot sec % 8: every order of stamps over
+ * a few seconds (hits, misses, seconds that share a slot) still prints what printf does. */
 Test(output_fast, timestamp_text_in_any_order_of_seconds_equals_printf)
 {
-    static const uint64_t secs[] = {1700000000ull, 1700000001ull, 1700000002ull, 9ull,
-                                    10ull};
+    static const uint64_t secs[] = {1700000000ull, 1700000001ull, 1700000008ull, 9ull,
+                                    17ull}; /* ...000 and ...008 share a slot, 9 and 17 too */
     struct pl_rec r;
     uint64_t x = 0x9e3779b97f4a7c15ull;
 

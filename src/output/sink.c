@@ -337,6 +337,28 @@ put_us6(char *p, unsigned us)
     return p + 6;
 }
 
+/* A stamp from its second's text and its microseconds. */
+static inline char *
+put_ts_text(const struct pl_ts_sec *t, char *o, unsigned us)
+{
+    _Static_assert(sizeof t->text + 6 <= PL_PUT_TS_MAX, "a stamp's bound");
+    memcpy(o, t->text, sizeof t->text); /* fixed size: what lies past the stamp is scratch */
+    return put_us6(o + t->len, us);
+}
+
+/* pl_put_ts when the second is not in its slot: out of line (and reached by a tail call),
+ * so that a hit saves no registers. */
+static __attribute__((noinline)) char *
+put_ts_miss(struct pl_ts_sec *t, char *o, uint64_t sec, unsigned us)
+{
+    size_t n = u64_width(sec);
+    digits_back(t->text + n, sec);
+    t->text[n] = '.';
+    t->len = n + 1;
+    t->sec = sec;
+    return put_ts_text(t, o, us);
+}
+
 char *
 pl_put_ts(struct pl_rec *r, char *o, uint64_t ts_us)
 {
@@ -344,16 +366,9 @@ pl_put_ts(struct pl_rec *r, char *o, uint64_t ts_us)
     unsigned us = (unsigned)(ts_us % 1000000u);
     struct pl_ts_sec *t = &r->ts[sec % PL_REC_TS_SLOTS];
 
-    if (t->len == 0 || t->sec != sec) {
-        size_t n = u64_width(sec);
-        digits_back(t->text + n, sec);
-        t->text[n] = '.';
-        t->len = n + 1;
-        t->sec = sec;
-    }
-    _Static_assert(sizeof t->text + 6 <= PL_PUT_TS_MAX, "a stamp's bound");
-    memcpy(o, t->text, sizeof t->text); /* fixed size: what lies past the stamp is scratch */
-    return put_us6(o + t->len, us);
+    if (t->len == 0 || t->sec != sec)
+        return put_ts_miss(t, o, sec, us);
+    return put_ts_text(t, o, us);
 }
 
 void

@@ -10,3 +10,8 @@ add_executable(bench_flow ${CMAKE_SOURCE_DIR}/tests/tools/bench_flow.c)
 target_compile_options(bench_flow PRIVATE ${PL_WARNINGS})
 target_include_directories(bench_flow PRIVATE ${CMAKE_SOURCE_DIR}/tests/support)
 target_link_libraries(bench_flow PRIVATE pl_flow)
+
+# The hint entry points bench_flow calls survive compilation (see the script).
+add_test(NAME flow.prefetch_hints_compiled
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/tools/prefetch_check.sh $<TARGET_FILE:bench_flow>)
+set_tests_properties(flow.prefetch_hints_compiled PROPERTIES SKIP_RETURN_CODE 77)

@@ -109,16 +109,14 @@ key_differs40(const void *a, const void *b)
 #define uthash_bzero(p, sz) hash_bzero((p), (sz))
 
 #define PL_BIG_ALLOC (2u << 20) /* from here on, own mapping with a huge-page hint */
-#ifndef PL_HUGE_SPAN
-#define PL_HUGE_SPAN (64u << 20) /* bytes of each mapping the huge-page hint covers */
-#endif
 
 /* Address space that stays unmapped until touched. Look-ups land on random nodes and
  * buckets, so ask for huge pages to spare TLB misses (a hint only), for the first
  * PL_HUGE_SPAN bytes: the whole bucket array up to ~4M buckets, the first ~350k nodes of
- * the pool. Past that, the pool takes base pages: on a VM that hands freed memory back to
- * its host (free page reporting, as the benchmark VM does), first touching huge pages cost
- * 3-7 times as much per byte as base pages (README, "Speed and memory"). NULL on failure. */
+ * the pool. Past that, the pool takes base pages, a trade-off: huge pages save page walks,
+ * but where the guest hands freed memory back to its host (free page reporting), first
+ * touching cold huge pages was measured at several times the cost of base pages
+ * (tests/bench/README.md, "Memory on this VM"). NULL on failure. */
 static void *
 map_big(size_t bytes)
 {
@@ -1185,18 +1183,25 @@ pl_flow_table_packet_prepared(struct pl_flow_table *ft, const struct pl_pkt *pkt
     return true;
 }
 
-/* A prefetch that the compiler keeps (rw: 0 to read, 1 to write). GCC takes a function whose
- * only effect is __builtin_prefetch for one without side effects, and drops calls to it that
- * it does not inline: the hints called through pl_flow_table_prefetch_*() were compiled to
- * nothing. The empty volatile asm is a side effect, and costs no instruction. A macro, so
- * that every hint has its own prefetch instruction at any optimisation level (CTest
- * flow.prefetch_hints_compiled counts them). */
+/* A prefetch that the compiler keeps (rw: 0 to read, 1 to write). GCC's link-time
+ * optimisation (its ipa-pure-const pass) took a function whose only effect is
+ * __builtin_prefetch for one without side effects, and dropped the calls to it that it did
+ * not inline: the hints called through pl_flow_table_prefetch_*() were compiled to nothing.
+ * A volatile asm is never dropped. On x86 it is the prefetch itself (prefetcht0, which is
+ * what GCC emits for both reads and writes unless told the CPU has prefetchw), so the
+ * address folds into it as before; elsewhere an empty asm keeps __builtin_prefetch's
+ * address alive, at the cost of holding it in a register. A macro, so that every hint has
+ * its own prefetch instruction (CTest flow.prefetch_hints_compiled counts them). */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define PREFETCH(p, rw) __asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)(p)))
+#else
 #define PREFETCH(p, rw)                                                                      \
     do {                                                                                     \
         const void *pf_ = (p);                                                               \
         __builtin_prefetch(pf_, (rw));                                                       \
         __asm__ volatile("" : : "r"(pf_));                                                   \
     } while (0)
+#endif
 
 static inline const UT_hash_bucket *
 bucket_of(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)

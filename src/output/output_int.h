@@ -87,7 +87,8 @@ pl_rec_init(struct pl_rec *r, FILE *out)
     r->out = out;
     r->len = 0;
     r->flushes = 0;
-    memset(r->ts, 0, sizeof r->ts);
+    for (unsigned i = 0; i < PL_REC_TS_SLOTS; i++)
+        r->ts[i].len = 0; /* empty; put_ts_miss fills text whole */
 }
 
 /* Write buf to the stream and empty it (errors show on the stream: ferror). */

@@ -352,6 +352,7 @@ static __attribute__((noinline)) char *
 put_ts_miss(struct pl_ts_sec *t, char *o, uint64_t sec, unsigned us)
 {
     size_t n = u64_width(sec);
+    memset(t->text, 0, sizeof t->text); /* put_ts_text copies all of it */
     digits_back(t->text + n, sec);
     t->text[n] = '.';
     t->len = n + 1;

@@ -10,10 +10,10 @@
  * its speed that comes from reading the file differently is visible.
  *
  * --touch MIB: after reading, map MIB MiB of anonymous memory with the huge-page hint on its
- * first 64 MiB, as portlabel's flow pool has it (PL_HUGE_SPAN in src/flow/flow_table.c), and
- * write one byte in every 4 KiB. Nothing else: what the
- * kernel (and, on a virtual machine, the host) charges to hand a process that much fresh
- * memory, which portlabel pays for its flow table and the read loop does not. */
+ * first 64 MiB, as portlabel's flow pool has it (PL_HUGE_SPAN in src/flow/flow_int.h), and
+ * write one byte in every 4 KiB. Nothing else: what the kernel (and, on a virtual machine,
+ * the host) charges to hand a process that much fresh memory, which portlabel pays for its
+ * flow table and the read loop does not. */
 #include <pcap.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,7 +52,7 @@ open_buffered(const char *path, char *errbuf, char *buf)
     return pc;
 }
 
-#define HUGE_SPAN ((size_t)64 << 20) /* portlabel's PL_HUGE_SPAN */
+#define HUGE_SPAN ((size_t)64 << 20) /* PL_HUGE_SPAN in src/flow/flow_int.h */
 
 /* Write one byte per 4 KiB page of a fresh MIB MiB mapping; -1 when it cannot be mapped
  * or unmapped. */

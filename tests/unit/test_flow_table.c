@@ -55,7 +55,8 @@ Test(flow_table, huge_page_hint_covers_the_first_64_mib_of_the_pool)
     cfg.max_flows = 1000000; /* 384 MB of pool: address space only */
     struct pl_flow_table *ft = collect_table(&c, cfg);
     const char *pool = pl_flow_table_pool(ft, &bytes);
-    size_t span = (size_t)64 << 20;
+    size_t span = PL_HUGE_SPAN;
+    cr_assert_eq(span, (size_t)64 << 20);
     cr_assert_gt(bytes, span);
     cr_assert_eq(huge_hinted(pool), 1, "first byte");
     cr_assert_eq(huge_hinted(pool + span - 1), 1, "last byte of the first 64 MiB");

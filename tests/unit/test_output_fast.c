@@ -289,14 +289,12 @@ Test(output_fast, u64_text_equals_printf_at_every_width)
     }
 }
 
-/* pl_put_ts and pl_out_ts against printf: six microsecond digits, leading zeros kept, and the
- * seconds cache refreshed when the second changes (also to a shorter one). */
 /* The seconds cache holds eight seconds, each in slot sec % 8: every order of stamps over
  * a few seconds (hits, misses, seconds that share a slot) still prints what printf does. */
 Test(output_fast, timestamp_text_in_any_order_of_seconds_equals_printf)
 {
     static const uint64_t secs[] = {1700000000ull, 1700000001ull, 1700000008ull, 9ull,
-                                    17ull}; /* ...000 and ...008 share a slot, 9 and 17 too */
+                                    17ull}; /* slot 0: ...000, ...008; slot 1: ...001, 9, 17 */
     struct pl_rec r;
     uint64_t x = 0x9e3779b97f4a7c15ull;
 
@@ -311,11 +309,14 @@ Test(output_fast, timestamp_text_in_any_order_of_seconds_equals_printf)
         snprintf(want, sizeof want, "%llu.%06llu", (unsigned long long)(t / 1000000u),
                  (unsigned long long)(t % 1000000u));
         char *end = pl_put_ts(&r, got, t);
+        cr_assert_leq((size_t)(end - got), PL_PUT_TS_MAX);
         *end = '\0';
         cr_assert_str_eq(got, want, "stamp %d", i);
     }
 }
 
+/* pl_put_ts and pl_out_ts against printf: six microsecond digits, leading zeros kept, and the
+ * seconds cache refreshed when the second changes (also to a shorter one). */
 Test(output_fast, timestamp_text_equals_printf)
 {
     static const uint64_t stamps[] = {0,

@@ -1183,26 +1183,6 @@ pl_flow_table_packet_prepared(struct pl_flow_table *ft, const struct pl_pkt *pkt
     return true;
 }
 
-/* A prefetch that the compiler keeps (rw: 0 to read, 1 to write). GCC's link-time
- * optimisation (its ipa-pure-const pass) took a function whose only effect is
- * __builtin_prefetch for one without side effects, and dropped the calls to it that it did
- * not inline: the hints called through pl_flow_table_prefetch_*() were compiled to nothing.
- * A volatile asm is never dropped. On x86 it is the prefetch itself (prefetcht0, which is
- * what GCC emits for both reads and writes unless told the CPU has prefetchw), so the
- * address folds into it as before; elsewhere an empty asm keeps __builtin_prefetch's
- * address alive, at the cost of holding it in a register. A macro, so that every hint has
- * its own prefetch instruction (CTest flow.prefetch_hints_compiled counts them). */
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-#define PREFETCH(p, rw) __asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)(p)))
-#else
-#define PREFETCH(p, rw)                                                                      \
-    do {                                                                                     \
-        const void *pf_ = (p);                                                               \
-        __builtin_prefetch(pf_, (rw));                                                       \
-        __asm__ volatile("" : : "r"(pf_));                                                   \
-    } while (0)
-#endif
-
 static inline const UT_hash_bucket *
 bucket_of(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
 {
@@ -1214,7 +1194,7 @@ void
 pl_flow_table_hint_bucket(const struct pl_flow_table *ft, struct pl_flow_lookup *lu)
 {
     if (lu->keyed)
-        PREFETCH(bucket_of(ft, lu), 0);
+        __builtin_prefetch(bucket_of(ft, lu));
 }
 
 void
@@ -1225,8 +1205,8 @@ pl_flow_table_hint_flow(const struct pl_flow_table *ft, struct pl_flow_lookup *l
     const UT_hash_handle *hh = bucket_of(ft, lu)->hh_head; /* cached by the bucket hint */
     if (hh != NULL) {
         const char *node = (const char *)hh - offsetof(struct flow_node, hh);
-        PREFETCH(node + offsetof(struct flow_node, key), 1);     /* chain step */
-        PREFETCH(node + offsetof(struct flow_node, last_us), 1); /* counters, lru */
+        __builtin_prefetch(node + offsetof(struct flow_node, key), 1);     /* chain step */
+        __builtin_prefetch(node + offsetof(struct flow_node, last_us), 1); /* counters, lru */
     }
 }
 
@@ -1239,8 +1219,8 @@ pl_flow_table_hint_chain(const struct pl_flow_table *ft, struct pl_flow_lookup *
     if (hh != NULL && hh->hashv != lu->hashv && hh->hh_next != NULL) {
         /* not the head node: the look-up's next step would miss, so fetch it now */
         const char *node = (const char *)hh->hh_next - offsetof(struct flow_node, hh);
-        PREFETCH(node + offsetof(struct flow_node, key), 1);
-        PREFETCH(node + offsetof(struct flow_node, last_us), 1);
+        __builtin_prefetch(node + offsetof(struct flow_node, key), 1);
+        __builtin_prefetch(node + offsetof(struct flow_node, last_us), 1);
     }
 }
 
@@ -1255,41 +1235,49 @@ pl_flow_table_hint_links(const struct pl_flow_table *ft, struct pl_flow_lookup *
     lu->hit = n != NULL ? idx(ft, n) : 0;
     if (n != NULL && n->state == NODE_LIVE && lru_moves(ft, n, lu->ts_us) &&
         lk(ft, HEAD_TIMERS, LRU)->prev != idx(ft, n)) {
-        PREFETCH(&N(ft, n->lru.prev)->lru, 1); /* the lru move writes both neighbours */
-        PREFETCH(&N(ft, n->lru.next)->lru, 1);
+        __builtin_prefetch(&N(ft, n->lru.prev)->lru, 1); /* the lru move writes both neighbours */
+        __builtin_prefetch(&N(ft, n->lru.next)->lru, 1);
     } else if (n == NULL) {
         /* a new key: uthash's add writes the chain head's hh_prev, in its node's cold line */
         const UT_hash_handle *head = bucket_of(ft, lu)->hh_head;
         if (head != NULL)
-            PREFETCH(&head->hh_prev, 1);
+            __builtin_prefetch(&head->hh_prev, 1);
     }
+}
+
+/* The wrappers below call the hints through a volatile pointer. A hint's only effect is a
+ * prefetch, which GCC's link-time optimisation (ipa-pure-const) takes for no side effect at
+ * all: it dropped the calls it did not inline, and these wrappers were compiled to nothing.
+ * The pipeline calls the hints directly; they are inlined there and keep their prefetches
+ * (CTest flow.prefetch_hints_compiled counts them in portlabel and in bench_flow). */
+typedef void (*hint_fn)(const struct pl_flow_table *, struct pl_flow_lookup *);
+
+static void
+prefetch_with(const struct pl_flow_table *ft, const struct pl_pkt *pkt, hint_fn fn)
+{
+    struct pl_flow_lookup lu;
+    hint_fn volatile call = fn;
+
+    pl_flow_table_prepare(ft, pkt, &lu);
+    call(ft, &lu);
 }
 
 void
 pl_flow_table_prefetch_bucket(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
 {
-    struct pl_flow_lookup lu;
-
-    pl_flow_table_prepare(ft, pkt, &lu);
-    pl_flow_table_hint_bucket(ft, &lu);
+    prefetch_with(ft, pkt, pl_flow_table_hint_bucket);
 }
 
 void
 pl_flow_table_prefetch_flow(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
 {
-    struct pl_flow_lookup lu;
-
-    pl_flow_table_prepare(ft, pkt, &lu);
-    pl_flow_table_hint_flow(ft, &lu);
+    prefetch_with(ft, pkt, pl_flow_table_hint_flow);
 }
 
 void
 pl_flow_table_prefetch_links(const struct pl_flow_table *ft, const struct pl_pkt *pkt)
 {
-    struct pl_flow_lookup lu;
-
-    pl_flow_table_prepare(ft, pkt, &lu);
-    pl_flow_table_hint_links(ft, &lu);
+    prefetch_with(ft, pkt, pl_flow_table_hint_links);
 }
 
 /* --- life cycle --------------------------------------------------------------------------- */

@@ -38,6 +38,18 @@ decode_raw(struct pl_cursor *c, uint16_t *ethertype, struct pl_pkt *pkt)
     }
 }
 
+/* PPP's protocol field, and the MPLS label stack that PPP may carry (RFC 3032 §4.3). The
+ * stack ends in IP or non-IP, never in another PPP header. */
+static enum pl_decode_status
+decode_ppp(struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype)
+{
+    enum pl_decode_status st = pl_decode_ppp(c, pkt, ethertype);
+    if (st == PL_DEC_OK &&
+        (*ethertype == PL_ETHERTYPE_MPLS_UC || *ethertype == PL_ETHERTYPE_MPLS_MC))
+        st = pl_decode_encap(c, pkt, ethertype);
+    return st;
+}
+
 /* The link layer, up to the EtherType of the network layer. */
 static enum pl_decode_status
 decode_link(const struct pl_frame *fr, struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype)
@@ -67,7 +79,7 @@ decode_link(const struct pl_frame *fr, struct pl_cursor *c, struct pl_pkt *pkt, 
     case PL_LINK_LOOP:
         return pl_decode_null(c, pkt, true, ethertype);
     case PL_LINK_PPP:
-        return pl_decode_ppp(c, pkt, ethertype);
+        return decode_ppp(c, pkt, ethertype);
     case PL_LINK_UNSUPPORTED:
     default:
         return PL_DEC_UNSUPPORTED_LINK;
@@ -77,7 +89,7 @@ decode_link(const struct pl_frame *fr, struct pl_cursor *c, struct pl_pkt *pkt, 
     /* Ethernet-like links: tags, MPLS and PPPoE may follow the EtherType. */
     st = pl_decode_encap(c, pkt, ethertype);
     if (st == PL_DEC_OK && *ethertype == PL_ETHERTYPE_PPPOE_SESS)
-        st = pl_decode_ppp(c, pkt, ethertype);
+        st = decode_ppp(c, pkt, ethertype);
     return st;
 }
 

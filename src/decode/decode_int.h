@@ -18,6 +18,8 @@
 /* PPP protocol numbers (RFC 1661 §2, IANA PPP DLL protocol numbers). */
 #define PL_PPP_PROTO_IPV4 0x0021u
 #define PL_PPP_PROTO_IPV6 0x0057u
+#define PL_PPP_PROTO_MPLS_UC 0x0281u /* RFC 3032 §4.3: MPLS over PPP */
+#define PL_PPP_PROTO_MPLS_MC 0x0283u
 
 /* IP version nibbles. */
 #define PL_IP_VERSION_4 4u

@@ -37,6 +37,12 @@ pl_decode_ppp(struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype)
     case PL_PPP_PROTO_IPV6:
         *ethertype = PL_ETHERTYPE_IPV6;
         return PL_DEC_OK;
+    case PL_PPP_PROTO_MPLS_UC: /* a label stack follows, as after EtherType 0x8847 */
+        *ethertype = PL_ETHERTYPE_MPLS_UC;
+        return PL_DEC_OK;
+    case PL_PPP_PROTO_MPLS_MC:
+        *ethertype = PL_ETHERTYPE_MPLS_MC;
+        return PL_DEC_OK;
     default:
         return PL_DEC_NON_IP; /* LCP, IPCP, PAP, CHAP, compressed data, ... */
     }

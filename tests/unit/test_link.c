@@ -509,6 +509,69 @@ Test(ppp, control_protocols_are_non_ip)
     }
 }
 
+/* RFC 3032 §4.3: PPP protocol 0x0281 (0x0283 multicast) carries an MPLS label stack, on a
+ * PPP link and inside a PPPoE session; after the stack, the first nibble decides (SPEC §8). */
+Test(ppp, mpls_label_stack_to_ipv4_and_ipv6)
+{
+    struct fb f;
+    struct pl_pkt pkt;
+    fb_init(&f);
+    fb_ppp(&f, true, 0x0281);
+    fb_mpls(&f, 100, false);
+    fb_mpls(&f, 200, true);
+    add_ipv4_tcp(&f);
+    assert_tcp_ok(&f, PL_LINK_PPP, &pkt);
+    cr_assert_eq(pkt.mpls_count, 2);
+    cr_assert_eq(pkt.l3_off, 4 + 8);
+    assert_sweep(&f, PL_LINK_PPP, f.l4_off + TCP_NEED);
+
+    fb_init(&f);
+    fb_ppp(&f, false, 0x0283);
+    fb_mpls(&f, 16, true);
+    add_ipv6_udp(&f);
+    cr_assert_eq(fb_decode(&f, PL_LINK_PPP, f.len, &pkt), PL_DEC_OK);
+    cr_assert_eq(pkt.ip_version, 6);
+    cr_assert_eq(pkt.mpls_count, 1);
+    cr_assert_eq(pkt.dport, 53);
+}
+
+Test(ppp, mpls_in_pppoe_session)
+{
+    struct fb f;
+    struct pl_pkt pkt;
+    fb_init(&f);
+    fb_eth(&f, FB_ET_PPPOE_SESS);
+    fb_pppoe_sess(&f, 0x0281);
+    fb_mpls(&f, 300, true);
+    add_ipv4_tcp(&f);
+    assert_tcp_ok(&f, PL_LINK_ETHERNET, &pkt);
+    cr_assert_eq(pkt.mpls_count, 1);
+    cr_assert_eq(pkt.l3_off, 14 + 8 + 4);
+    assert_sweep(&f, PL_LINK_ETHERNET, f.l4_off + TCP_NEED);
+}
+
+Test(ppp, mpls_payload_other_than_ip_is_non_ip)
+{
+    struct fb f;
+    struct pl_pkt pkt;
+    fb_init(&f);
+    fb_ppp(&f, true, 0x0281);
+    fb_mpls(&f, 100, true);
+    fb_u8(&f, 0x00); /* pseudowire control word */
+    fb_payload(&f, 40);
+    cr_assert_eq(fb_decode(&f, PL_LINK_PPP, f.len, &pkt), PL_DEC_NON_IP);
+    cr_assert_eq(pkt.mpls_count, 1);
+
+    fb_init(&f);
+    fb_ppp(&f, true, 0x0281);
+    for (int i = 0; i < PL_MPLS_MAX; i++)
+        fb_mpls(&f, (uint32_t)i, false);
+    fb_mpls(&f, 99, true);
+    add_ipv4_tcp(&f);
+    cr_assert_eq(fb_decode(&f, PL_LINK_PPP, f.len, &pkt), PL_DEC_MALFORMED);
+    cr_assert_eq(pkt.anomalies, PL_ANOM_MPLS_TOO_DEEP);
+}
+
 /* --- Raw IP ------------------------------------------------------------------------------ */
 
 Test(raw, first_nibble_chooses_ip_version)

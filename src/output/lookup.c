@@ -125,18 +125,11 @@ is_number(const char *s, size_t len)
     return len > 0;
 }
 
-/* Splits "X/proto" at its slash; false when the protocol is not one we know. */
-static bool
-split_proto(const char *query, const char *slash, struct lookup *lk, struct pl_err *err)
+static int
+unknown_proto(const char *query, struct pl_err *err)
 {
-    if (slash == NULL)
-        return true;
-    if (!pl_proto_parse(slash + 1, &lk->proto)) {
-        pl_err_set(err, "\"%.60s\": unknown protocol (tcp, udp, sctp or dccp)", query);
-        return false;
-    }
-    lk->has_proto = true;
-    return true;
+    pl_err_set(err, "\"%.60s\": unknown protocol (tcp, udp, sctp or dccp)", query);
+    return -1;
 }
 
 int
@@ -150,11 +143,16 @@ pl_lookup_print(const struct pl_registry *reg, const char *query, enum pl_format
         pl_err_set(err, "empty query (want PORT, PORT/PROTO or NAME)");
         return -1;
     }
-    slash = strchr(query, '/');
-    if (!split_proto(query, slash, &lk, err))
-        return -1;
-
-    size_t len = slash != NULL ? (size_t)(slash - query) : strlen(query);
+    /* "X/proto" splits at its last slash. Registry names may hold a slash themselves
+     * ("914c/g"), so a query whose last part is no protocol is looked up whole as a name. */
+    slash = strrchr(query, '/');
+    size_t len = strlen(query);
+    if (slash != NULL && pl_proto_parse(slash + 1, &lk.proto)) {
+        lk.has_proto = true;
+        len = (size_t)(slash - query);
+    } else if (slash != NULL && is_number(query, (size_t)(slash - query))) {
+        return unknown_proto(query, err);
+    }
     if (is_number(query, len)) {
         uint32_t port = 0;
         for (size_t i = 0; i < len && port <= UINT16_MAX; i++)
@@ -188,5 +186,7 @@ pl_lookup_print(const struct pl_registry *reg, const char *query, enum pl_format
     memcpy(name, query, len);
     name[len] = '\0';
     (void)pl_registry_find_name(reg, name, on_name, &lk);
+    if (lk.matches == 0 && slash != NULL && !lk.has_proto)
+        return unknown_proto(query, err); /* "https/tpc": more likely a typo than a name */
     return lk.matches;
 }

@@ -16,7 +16,8 @@ static const char reg_csv[] = HDR "https,443,tcp,http protocol over TLS/SSL,\r\n
                                   "www,80,tcp,\"World Wide Web \"\"HTTP\"\"\",\r\n"
                                   ",100,,Unassigned,Known Unauthorized Use on 100\r\n"
                                   "3com-tsmux,106,tcp,\"3COM-TSMUX\nsecond line\",\r\n"
-                                  "x11,6000-6001,tcp,X Window System,\r\n";
+                                  "x11,6000-6001,tcp,X Window System,\r\n"
+                                  "914c/g,211,tcp,Texas Instruments 914C/G Terminal,\r\n";
 
 static struct pl_registry *
 make_reg(void)
@@ -106,6 +107,25 @@ Test(lookup, name_lists_every_port_and_protocol)
     free(t);
     cr_assert_eq(run("no-such-service", PL_FMT_TEXT, &t, &err), 0);
     cr_assert_str_eq(t, "");
+    free(t);
+}
+
+/* Regression: a name holding a slash (IANA has "914c/g") was split at the slash and refused
+ * as an unknown protocol. */
+Test(lookup, name_with_a_slash)
+{
+    char *t;
+    struct pl_err err = {.msg = ""};
+    cr_assert_eq(run("914c/g", PL_FMT_JSON, &t, &err), 1, "%s", err.msg);
+    cr_assert(strstr(t, "\"port\":211,\"proto\":\"tcp\",\"service\":\"914c/g\"") != NULL, "%s", t);
+    free(t);
+    cr_assert_eq(run("914c/g/tcp", PL_FMT_TEXT, &t, &err), 1);
+    free(t);
+    cr_assert_eq(run("914C/G/udp", PL_FMT_TEXT, &t, &err), 0);
+    free(t);
+    /* a last part that is neither a protocol nor part of a known name: still refused */
+    cr_assert_eq(run("https/tpc", PL_FMT_TEXT, &t, &err), -1);
+    cr_assert(strstr(err.msg, "unknown protocol") != NULL, "%s", err.msg);
     free(t);
 }
 

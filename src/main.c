@@ -141,7 +141,7 @@ usage(FILE *out)
 "  -F, --format FMT     text (default), json (JSON Lines) or csv\n"
 "  -o, --output FILE    write there instead of standard output\n"
 "  --audit              one record per (protocol, service port) instead of per flow\n"
-"  --only-flagged       only flows labelled unauthorized, unassigned or reserved\n"
+"  --only-flagged       only flagged flows: those the registry reports unauthorized use on\n"
 "\n"
 "  -h, --help           this help\n"
 "  --version            print the version\n"
@@ -375,7 +375,7 @@ load_registry(const char *cli_path, bool quiet_no_unauth)
     }
     if (ws.printed > PL_WARN_PRINT_MAX)
         fprintf(stderr, "portlabel: warning: %s: %lu bad rows skipped in all\n", path, ws.total);
-    /* The text summary carries this warning itself when it goes to standard output. */
+    /* SPEC §2: said on standard error whatever the format (the text summary repeats it). */
     if (!quiet_no_unauth && !pl_registry_has_unauthorized(reg))
         fprintf(stderr,
                 "portlabel: warning: registry %s carries no unauthorized-use data: "
@@ -797,7 +797,7 @@ main(int argc, char **argv)
         return PL_EXIT_OK;
     }
     if (o.nfiles == 0 && o.iface == NULL)
-        return usage_error("%s", "nothing to read: give -r FILE or -i IFACE (see --help)");
+        return usage_error("%s", "nothing to read: give -r FILE or -i IFACE");
     if (o.nfiles > 0 && o.iface != NULL)
         return usage_error("%s", "-r and -i cannot be used together");
     if (o.iface == NULL && (o.user != NULL || o.duration_s > 0))
@@ -837,7 +837,7 @@ main(int argc, char **argv)
         }
     }
 
-    reg = load_registry(o.registry, o.format == PL_FMT_TEXT && o.output == NULL);
+    reg = load_registry(o.registry, false);
     if (reg == NULL) {
         pl_capture_close(cap);
         free(o.filter);

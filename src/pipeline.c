@@ -49,14 +49,6 @@ drain(struct pl_pipeline *p)
     }
 }
 
-/* True when a flow belongs in --only-flagged output. */
-static bool
-is_flagged(const struct pl_flow *f)
-{
-    return pl_label_is_unauthorized(&f->label) || f->label.status == PL_STATUS_UNASSIGNED ||
-           f->label.status == PL_STATUS_RESERVED;
-}
-
 /* Flow table callback: one record has ended. */
 static void
 on_flow_end(void *ctx, const struct pl_flow *f)
@@ -68,7 +60,7 @@ on_flow_end(void *ctx, const struct pl_flow *f)
         p->sum.flows_by_status[f->label.status]++;
     if (pl_label_is_unauthorized(&f->label))
         p->sum.flows_unauthorized++;
-    if (p->opts.only_flagged && !is_flagged(f))
+    if (p->opts.only_flagged && !pl_label_is_unauthorized(&f->label)) /* SPEC §5 */
         return;
     if (p->audit != NULL) {
         pl_audit_add(p->audit, f);

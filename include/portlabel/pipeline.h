@@ -14,7 +14,7 @@
 
 struct pl_pipeline_opts {
     struct pl_flow_cfg flow; /* timeouts and table sizes */
-    bool only_flagged;       /* keep flows labelled unauthorized, unassigned or reserved */
+    bool only_flagged;       /* keep only flagged flows: unauthorized text (SPEC §5) */
     bool audit;              /* aggregate per (protocol, service port) instead of flow records */
     uint64_t max_packets;    /* -c: stop after this many frames; 0 = no limit */
 };

@@ -34,5 +34,20 @@ check "lookup -o FILE writes the file, not standard output" $?
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out.json"
 check "lookup options after the word, JSON to -o" $?
 
+"$bin" 2>"$tmp/err" >/dev/null
+[ $? -eq 2 ] && [ "$(grep -o -- '--help' "$tmp/err" | wc -l)" -eq 1 ]
+check "nothing to read: one pointer to --help" $?
+
+# SPEC §2: a registry without unauthorized-use data is warned about on standard error, in
+# every output format (the text summary, on standard output, repeats it).
+printf 'http\t80/tcp\nhttps\t443/tcp\n' >"$tmp/services"
+pcap=$(dirname "$0")/../../pcaps/sample.pcap
+for fmt in text json csv; do
+    "$bin" -R "$tmp/services" -F $fmt -r "$pcap" >/dev/null 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq 0 ] && grep -q "^portlabel: warning: .*carries no unauthorized-use data" "$tmp/err"
+    check "no unauthorized-use data: warned on stderr (-F $fmt)" $?
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -150,9 +150,9 @@ U = [
       "registry", "eof"),
 ]
 UDP_SUM = summary(U, 18, 18)
-# --only-flagged keeps unauthorized, unassigned and reserved labels (issue 7); the summary
+# --only-flagged keeps the flagged flows, those with unauthorized text (SPEC §5); the summary
 # still counts every flow.
-U_FLAGGED = [f for f in U if f["unauthorized"] or f["status"] in ("unassigned", "reserved")]
+U_FLAGGED = [f for f in U if f["unauthorized"]]
 
 # --max-flows 3: each new flow finds the table full and ends the flow with the smallest
 # last_seen: U4 (4.0) evicts U1 (last 0.02), U5 U2 (1.03), U6 U3 (3.0), U7 U4, U8 U5,

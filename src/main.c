@@ -123,7 +123,7 @@ usage(FILE *out)
 "  -s SNAPLEN           live: bytes captured per packet (default 262144)\n"
 "  -p                   live: do not put the interface in promiscuous mode\n"
 "  -B KIB               live: kernel capture buffer size in KiB (default: libpcap's)\n"
-"  -Z USER              live: drop privileges to USER once the capture is open\n"
+"  -Z USER              drop privileges to USER once the capture (first file) is open\n"
 "  --duration SEC       live: stop after SEC seconds (default: run until a signal)\n"
 "  filter expression    a BPF filter, as tcpdump takes it (pcap-filter(7))\n"
 "\n"
@@ -724,6 +724,11 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture **firs
             rc = PL_EXIT_FAIL;
         }
     } else {
+        /* As tcpdump takes -Z with -r: the first file is open; later ones open as USER. */
+        if (drop_to != NULL && drop_privileges(drop_to) != 0) {
+            rc = PL_EXIT_FAIL;
+            goto done;
+        }
         install_signals(false, 0);
         for (size_t i = 0; i < o->nfiles && !g_stop && !r.stop_by_limit; i++) {
             const char *name = strcmp(o->files[i], "-") == 0 ? "standard input" : o->files[i];
@@ -800,8 +805,8 @@ main(int argc, char **argv)
         return usage_error("%s", "nothing to read: give -r FILE or -i IFACE");
     if (o.nfiles > 0 && o.iface != NULL)
         return usage_error("%s", "-r and -i cannot be used together");
-    if (o.iface == NULL && (o.user != NULL || o.duration_s > 0))
-        return usage_error("%s", "-Z and --duration apply to live capture (-i) only");
+    if (o.iface == NULL && o.duration_s > 0)
+        return usage_error("%s", "--duration applies to live capture (-i) only");
     o.filter = join_args(argc, argv, o.first_arg);
     if (o.filter == NULL) {
         fprintf(stderr, "portlabel: out of memory\n");

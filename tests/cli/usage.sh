@@ -49,5 +49,27 @@ for fmt in text json csv; do
     check "no unauthorized-use data: warned on stderr (-F $fmt)" $?
 done
 
+"$bin" -R "$reg" --duration 1 -r "$pcap" >/dev/null 2>&1
+[ $? -eq 2 ]
+check "--duration with -r is a usage error" $?
+
+# -Z with -r, as tcpdump takes it: privileges drop once the first file is open, so a second
+# file only root may read is refused (its flows so far are still written, exit 1).
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+    mkdir -m 700 "$tmp/priv" && cp "$pcap" "$tmp/priv/second.pcap" && chmod 600 "$tmp/priv/second.pcap"
+    "$bin" -R "$reg" -Z nobody -F json -r "$pcap" >"$tmp/z.json" 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq 0 ] && grep -q '"type":"flow"' "$tmp/z.json" && grep -q '"type":"summary"' "$tmp/z.json"
+    check "-Z nobody -r FILE reads the file (exit $rc)" $?
+    "$bin" -R "$reg" -F json -r "$pcap" -r "$tmp/priv/second.pcap" >/dev/null 2>&1
+    check "as root, the second file is readable" $?
+    "$bin" -R "$reg" -Z nobody -F json -r "$pcap" -r "$tmp/priv/second.pcap" >"$tmp/z.json" 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq 1 ] && grep -q "second.pcap" "$tmp/err" && grep -q '"type":"summary"' "$tmp/z.json"
+    check "-Z nobody: the root-only second file is refused after the drop (exit $rc)" $?
+else
+    echo "SKIP -Z with -r: needs root and a user 'nobody'"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -141,7 +141,7 @@ usage(FILE *out)
 "  -F, --format FMT     text (default), json (JSON Lines) or csv\n"
 "  -o, --output FILE    write there instead of standard output\n"
 "  --audit              one record per (protocol, service port) instead of per flow\n"
-"  --only-flagged       only flagged flows: those the registry reports unauthorized use on\n"
+"  --only-flagged       only flagged flows (the registry reports unauthorized use)\n"
 "\n"
 "  -h, --help           this help\n"
 "  --version            print the version\n"
@@ -375,11 +375,12 @@ load_registry(const char *cli_path, bool quiet_no_unauth)
     }
     if (ws.printed > PL_WARN_PRINT_MAX)
         fprintf(stderr, "portlabel: warning: %s: %lu bad rows skipped in all\n", path, ws.total);
-    /* SPEC §2: said on standard error whatever the format (the text summary repeats it). */
+    /* SPEC §2: said on standard error whatever the format; the text summary (on standard
+     * output, or for CSV on standard error) repeats it in the same words. */
     if (!quiet_no_unauth && !pl_registry_has_unauthorized(reg))
         fprintf(stderr,
                 "portlabel: warning: registry %s carries no unauthorized-use data: "
-                "no flow will be flagged\n",
+                "no flow can be flagged\n",
                 path);
     return reg;
 }

@@ -1,4 +1,5 @@
-/* src/decode/ppp.c — PPP framing (RFC 1661 §2, RFC 1662 §3.1 address/control).
+/* src/decode/ppp.c — PPP framing (RFC 1661 §2, RFC 1662 §3.1 address/control; MPLS over
+ * PPP, RFC 3032 §4.3).
  *
  *   [ 0xff address | 0x03 control ]  protocol (1 or 2 bytes)  information ...
  *

@@ -16,6 +16,7 @@ struct lookup {
     bool has_proto;      /* the query named a protocol */
     enum pl_proto proto; /* that protocol */
     int matches;
+    int names; /* rows of the queried name, whatever their protocol */
 };
 
 static const char *
@@ -111,6 +112,7 @@ on_name(void *ctx, const char *name, enum pl_proto proto, int32_t port,
     struct lookup *lk = ctx;
 
     (void)name;
+    lk->names++;
     if (!lk->has_proto || lk->proto == proto)
         emit(lk, port, proto, e);
 }
@@ -186,7 +188,17 @@ pl_lookup_print(const struct pl_registry *reg, const char *query, enum pl_format
     memcpy(name, query, len);
     name[len] = '\0';
     (void)pl_registry_find_name(reg, name, on_name, &lk);
-    if (lk.matches == 0 && slash != NULL && !lk.has_proto)
-        return unknown_proto(query, err); /* "https/tpc": more likely a typo than a name */
+    /* A slash that found nothing is more likely a mistyped query than a missing name:
+     * "https/tpc", "443/tcp/udp". */
+    if (lk.matches == 0 && slash != NULL && !lk.has_proto) {
+        pl_err_set(err, "\"%.60s\": no such service name, and \"%.20s\" is no protocol (tcp, "
+                        "udp, sctp or dccp)", query, slash + 1);
+        return -1;
+    }
+    if (lk.names == 0 && memchr(query, '/', len) != NULL) {
+        pl_err_set(err, "\"%.60s\": no such service name (want PORT, PORT/PROTO, NAME or "
+                        "NAME/PROTO)", query);
+        return -1;
+    }
     return lk.matches;
 }

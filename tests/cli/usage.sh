@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Command-line contract (SPEC §7): usage errors are one line and exit 2; `lookup` honours
-# -o and refuses options that only make sense for reading packets.
+# -o and refuses options that only make sense for reading packets; the no-unauthorized-data
+# warning is on standard error in every format (SPEC §2); -Z works with -r (as root).
 #   tests/cli/usage.sh PORTLABEL REGISTRY_CSV
 set -u
 bin=$1 reg=$2

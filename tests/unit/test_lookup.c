@@ -125,8 +125,18 @@ Test(lookup, name_with_a_slash)
     free(t);
     /* a last part that is neither a protocol nor part of a known name: still refused */
     cr_assert_eq(run("https/tpc", PL_FMT_TEXT, &t, &err), -1);
-    cr_assert(strstr(err.msg, "unknown protocol") != NULL, "%s", err.msg);
+    cr_assert(strstr(err.msg, "\"tpc\" is no protocol") != NULL, "%s", err.msg);
     free(t);
+    /* slashes that name nothing stay usage errors, whatever the last part */
+    static const char *const bad[] = {"443/tcp/udp", "443//tcp", "https/tcp/tcp", "443/x/tcp",
+                                      "/udp/tcp", "a/b/c"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err.msg[0] = '\0';
+        cr_assert_eq(run(bad[i], PL_FMT_TEXT, &t, &err), -1, "query \"%s\"", bad[i]);
+        cr_assert_neq(err.msg[0], '\0');
+        cr_assert_str_eq(t, "");
+        free(t);
+    }
 }
 
 Test(lookup, json_escapes_registry_text)

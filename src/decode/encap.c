@@ -22,8 +22,8 @@ is_vlan_tpid(uint16_t type)
            type == PL_ETHERTYPE_QINQ_9100;
 }
 
-static enum pl_decode_status
-decode_mpls(struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype)
+enum pl_decode_status
+pl_decode_mpls(struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype)
 {
     for (size_t i = 0;; i++) {
         if (i == PL_MPLS_MAX) { /* bounded: every loop over packet data has a limit */
@@ -74,7 +74,7 @@ pl_decode_encap(struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype)
     switch (type) {
     case PL_ETHERTYPE_MPLS_UC:
     case PL_ETHERTYPE_MPLS_MC:
-        return decode_mpls(c, pkt, ethertype);
+        return pl_decode_mpls(c, pkt, ethertype);
     case PL_ETHERTYPE_PPPOE_SESS:
         if (!pl_cur_skip(c, PL_PPPOE_HDR_LEN))
             return PL_DEC_TRUNCATED;

@@ -76,11 +76,48 @@ put_name(struct pl_rec *r, const char *name)
     pl_rec_end_at(r, put_name_at(r, pl_rec_room(r, NAME_MAX_TEXT), name, 0));
 }
 
+/* The names of a flow record's enums (proto, basis, end reason), quoted once per sink from
+ * the name functions and written as a fixed 16-byte copy (the stretch they go in has
+ * NAME_MAX_TEXT bytes of room): per record, three strlen calls and copies fewer. */
+#define QNAME_LEN 16u
+_Static_assert(QNAME_LEN <= NAME_MAX_TEXT, "a quoted name's copy fits its room");
+#define QNAME_END_REASONS (PL_END_SHUTDOWN + 1)
+#define QNAME_BASES (PL_BASIS_PORT_ORDER + 1)
+struct qname {
+    char text[QNAME_LEN];
+    uint8_t len; /* 0: too long for text, written by put_name_at */
+};
+
+static void
+qname_make(struct qname *q, const char *name)
+{
+    size_t n = strlen(name);
+
+    memset(q, 0, sizeof *q);
+    if (n + 2 > sizeof q->text)
+        return;
+    q->text[0] = '"';
+    memcpy(q->text + 1, name, n);
+    q->text[n + 1] = '"';
+    q->len = (uint8_t)(n + 2);
+}
+
+/* The quoted name of enum value v from a table of count at p; NULL when v has none there
+ * (the caller then writes the name function's text through put_name_at). */
+static inline char *
+put_qname_at(char *p, const struct qname *tbl, unsigned count, unsigned v)
+{
+    if (v >= count || tbl[v].len == 0)
+        return NULL;
+    memcpy(p, tbl[v].text, QNAME_LEN);
+    return p + tbl[v].len;
+}
+
 /* Rendered label tails (put_label_tail's text), so that a registry entry's strings are
  * escaped once per run instead of once per flow: a direct-mapped cache keyed by (entry,
  * status, port class), the only inputs of the tail. A hit also checks the entry's string
  * pointers. Tails longer than a slot are rendered every time. */
-#define LABEL_SLOTS 256u
+#define LABEL_SLOTS 1024u
 #define LABEL_TEXT 480u
 struct label_slot {
     const struct pl_reg_entry *entry; /* NULL: no registry row */
@@ -93,6 +130,7 @@ struct label_slot {
 };
 
 struct json_priv {
+    struct qname proto[PL_PROTO_COUNT], basis[QNAME_BASES], end_reason[QNAME_END_REASONS];
     struct label_slot slot[LABEL_SLOTS];
     struct pl_rec rec; /* batch mode: flow records gather here and go out 4 KiB at a time */
 };
@@ -185,7 +223,7 @@ json_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
     uint16_t vid;
 
     r->out = s->out; /* pl_sink_new may have replaced the stream after init */
-    char *p = pl_rec_room(r, FLOW_FIXED_MAX);
+    char *p = pl_rec_room(r, FLOW_FIXED_MAX), *q;
     p = pl_put_lit(p, "{\"type\":\"flow\",\"first_seen\":");
     p = pl_put_ts(r, p, f->first_ts_us);
     p = pl_put_lit(p, KEY("last_seen"));
@@ -193,7 +231,9 @@ json_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
     p = pl_put_lit(p, KEY("ip_version"));
     p = pl_put_u64(p, f->key.ip_version);
     p = pl_put_lit(p, KEY("proto"));
-    p = put_name_at(r, p, pl_out_flow_proto(f), FLOW_FIXED_MAX);
+    enum pl_proto proto = pl_out_flow_proto_id(f);
+    q = put_qname_at(p, jp->proto, PL_PROTO_COUNT, (unsigned)proto);
+    p = q != NULL ? q : put_name_at(r, p, pl_proto_name(proto), FLOW_FIXED_MAX);
     if (pl_out_flow_vlan(f, &vid)) {
         p = pl_put_lit(p, KEY("vlan"));
         p = pl_put_u64(p, vid);
@@ -228,11 +268,18 @@ json_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
     p = pl_put_lit(p, KEY("service_port"));
     p = pl_put_u64(p, f->label.service_port);
     p = pl_put_lit(p, KEY("basis"));
-    p = put_name_at(r, p, pl_basis_name((enum pl_basis)f->label.basis), NAME_MAX_TEXT);
+    q = put_qname_at(p, jp->basis, QNAME_BASES, f->label.basis);
+    p = q != NULL ? q
+                  : put_name_at(r, p, pl_basis_name((enum pl_basis)f->label.basis), NAME_MAX_TEXT);
     pl_rec_end_at(r, p);
     put_label_tail_cached(jp, r, &f->label);
     pl_rec_lit(r, KEY("end_reason"));
-    put_name(r, pl_end_reason_name((enum pl_end_reason)f->end_reason));
+    p = pl_rec_room(r, NAME_MAX_TEXT);
+    q = put_qname_at(p, jp->end_reason, QNAME_END_REASONS, f->end_reason);
+    if (q != NULL)
+        pl_rec_end_at(r, q);
+    else
+        put_name(r, pl_end_reason_name((enum pl_end_reason)f->end_reason));
     pl_rec_lit(r, "}\n");
     if (s->opts.streaming)
         pl_rec_flush(r); /* live: every record goes out at once */
@@ -348,6 +395,12 @@ pl_sink_json_init(struct pl_sink *s, struct pl_err *err)
         return -1;
     }
     pl_rec_init(&jp->rec, s->out);
+    for (unsigned i = 0; i < PL_PROTO_COUNT; i++)
+        qname_make(&jp->proto[i], pl_proto_name((enum pl_proto)i));
+    for (unsigned i = 0; i < QNAME_BASES; i++)
+        qname_make(&jp->basis[i], pl_basis_name((enum pl_basis)i));
+    for (unsigned i = 0; i < QNAME_END_REASONS; i++)
+        qname_make(&jp->end_reason[i], pl_end_reason_name((enum pl_end_reason)i));
     s->priv = jp;
     return 0;
 }

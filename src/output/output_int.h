@@ -38,6 +38,7 @@ void pl_out_label_view(const struct pl_label *l, struct pl_out_label *v);
 
 /* Transport protocol name of a flow: from its key's IP protocol number. */
 const char *pl_out_flow_proto(const struct pl_flow *f);
+enum pl_proto pl_out_flow_proto_id(const struct pl_flow *f); /* the enum of the name above */
 
 /* The flow's VLAN ID for output. False when the flow is untagged (vlan null). */
 bool pl_out_flow_vlan(const struct pl_flow *f, uint16_t *vid);

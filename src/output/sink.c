@@ -168,14 +168,20 @@ pl_out_label_view(const struct pl_label *l, struct pl_out_label *v)
     v->proto = pl_proto_name((enum pl_proto)l->proto);
 }
 
-const char *
-pl_out_flow_proto(const struct pl_flow *f)
+enum pl_proto
+pl_out_flow_proto_id(const struct pl_flow *f)
 {
     enum pl_proto p;
 
     if (pl_proto_from_ip(f->key.l4_proto, &p))
-        return pl_proto_name(p);
-    return pl_proto_name((enum pl_proto)f->label.proto);
+        return p;
+    return (enum pl_proto)f->label.proto;
+}
+
+const char *
+pl_out_flow_proto(const struct pl_flow *f)
+{
+    return pl_proto_name(pl_out_flow_proto_id(f));
 }
 
 bool

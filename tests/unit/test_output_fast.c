@@ -247,6 +247,63 @@ Test(output_fast, json_label_text_is_the_same_on_every_record_of_an_entry)
     free(out);
 }
 
+/* The proto, basis and end_reason names of a JSON flow record (quoted once per sink) equal
+ * the name functions' text for every value, and out-of-range values still print those
+ * functions' fallback ("?", "unknown") in quotes. */
+Test(output_fast, json_enum_names_equal_the_name_functions)
+{
+    static const uint8_t l4[] = {6, 17, 132, 33, 1 /* not a transport: label.proto decides */};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct pl_sink_opts opts;
+    struct pl_err err = {""};
+    char want[256];
+
+    cr_assert_not_null(f);
+    memset(&opts, 0, sizeof opts);
+    opts.format = PL_FMT_JSON;
+    opts.streaming = true;
+    struct pl_sink *s = pl_sink_new(&opts, f, false, &err);
+    cr_assert_not_null(s, "%s", err.msg);
+    size_t lines = 0;
+    for (unsigned k = 0; k < sizeof l4; k++) {
+        for (unsigned v = 0; v < 12; v++) { /* basis has 3 values, end_reason 6: 12 is past both */
+            struct pl_flow fl;
+            memset(&fl, 0, sizeof fl);
+            fl.key.ip_version = 4;
+            fl.key.l4_proto = l4[k];
+            fl.label.proto = (uint8_t)v;
+            fl.label.basis = (uint8_t)v;
+            fl.end_reason = (uint8_t)v;
+            cr_assert_eq(s->ops->flow(s, &fl, &err), 0, "%s", err.msg);
+            lines++;
+        }
+    }
+    pl_sink_free(s);
+    fclose(f);
+
+    size_t i = 0;
+    for (unsigned k = 0; k < sizeof l4; k++) {
+        for (unsigned v = 0; v < 12; v++, i++) {
+            struct pl_flow fl;
+            memset(&fl, 0, sizeof fl);
+            fl.key.l4_proto = l4[k];
+            fl.label.proto = (uint8_t)v;
+            const char *line = nth_line(buf, i);
+            snprintf(want, sizeof want, "\"proto\":\"%s\",", pl_out_flow_proto(&fl));
+            cr_assert(line_has(line, want), "%s in %.*s", want, (int)line_len(line), line);
+            snprintf(want, sizeof want, "\"basis\":\"%s\",", pl_basis_name((enum pl_basis)v));
+            cr_assert(line_has(line, want), "%s in %.*s", want, (int)line_len(line), line);
+            snprintf(want, sizeof want, "\"end_reason\":\"%s\"}",
+                     pl_end_reason_name((enum pl_end_reason)v));
+            cr_assert(line_has(line, want), "%s in %.*s", want, (int)line_len(line), line);
+        }
+    }
+    cr_assert_eq(i, lines);
+    free(buf);
+}
+
 /* pl_put_u64 and pl_out_u64 against printf at every width boundary (each fast path's first
  * and last value) and on random values of every bit length. */
 static void

@@ -27,7 +27,9 @@ enum pl_decode_status pl_decode_frame(const struct pl_frame *fr, struct pl_pkt *
 enum pl_decode_status pl_decode_eth(struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype);
 /* After an EtherType: VLAN tags, MPLS, PPPoE session until IP or something else. */
 enum pl_decode_status pl_decode_encap(struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype);
-/* An MPLS label stack (after EtherType 0x8847/0x8848, or PPP 0x0281/0x0283) up to IP. */
+/* An MPLS label stack (after EtherType 0x8847/0x8848, or PPP 0x0281/0x0283): OK with
+ * *ethertype IPv4 or IPv6 (the payload's first nibble), NON_IP, TRUNCATED, or MALFORMED
+ * (PL_ANOM_MPLS_TOO_DEEP). */
 enum pl_decode_status pl_decode_mpls(struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype);
 enum pl_decode_status pl_decode_sll(struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype);
 enum pl_decode_status pl_decode_sll2(struct pl_cursor *c, struct pl_pkt *pkt, uint16_t *ethertype);

@@ -81,8 +81,9 @@ put_name(struct pl_rec *r, const char *name)
  * NAME_MAX_TEXT bytes of room): per record, three strlen calls and copies fewer. */
 #define QNAME_LEN 16u
 _Static_assert(QNAME_LEN <= NAME_MAX_TEXT, "a quoted name's copy fits its room");
-#define QNAME_END_REASONS (PL_END_SHUTDOWN + 1)
-#define QNAME_BASES (PL_BASIS_PORT_ORDER + 1)
+#define QNAME_END_REASONS (PL_END_SHUTDOWN + 1) /* the last of enum pl_end_reason */
+#define QNAME_BASES (PL_BASIS_PORT_ORDER + 1)    /* the last of enum pl_basis; a value past
+                                                  * either table still prints, slowly */
 struct qname {
     char text[QNAME_LEN];
     uint8_t len; /* 0: too long for text, written by put_name_at */

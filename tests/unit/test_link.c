@@ -225,6 +225,25 @@ Test(vlan, tag_before_arp_is_non_ip)
 
 /* --- MPLS -------------------------------------------------------------------------------- */
 
+/* A one-label stack over a pseudowire control word: the first nibble is 0, not IP. */
+static void
+add_mpls_pseudowire(struct fb *f)
+{
+    fb_mpls(f, 100, true);
+    fb_u8(f, 0x00); /* pseudowire control word */
+    fb_payload(f, 40);
+}
+
+/* A stack one label deeper than PL_MPLS_MAX, then IPv4/TCP. */
+static void
+add_mpls_too_deep_tcp(struct fb *f)
+{
+    for (int i = 0; i < PL_MPLS_MAX; i++)
+        fb_mpls(f, (uint32_t)i, false);
+    fb_mpls(f, 99, true);
+    add_ipv4_tcp(f);
+}
+
 Test(mpls, label_stack_to_ipv4)
 {
     struct fb f;
@@ -262,9 +281,7 @@ Test(mpls, payload_nibble_other_than_4_or_6_is_non_ip)
     struct pl_pkt pkt;
     fb_init(&f);
     fb_eth(&f, FB_ET_MPLS);
-    fb_mpls(&f, 100, true);
-    fb_u8(&f, 0x00); /* pseudowire control word */
-    fb_payload(&f, 40);
+    add_mpls_pseudowire(&f);
     cr_assert_eq(fb_decode(&f, PL_LINK_ETHERNET, f.len, &pkt), PL_DEC_NON_IP);
 }
 
@@ -274,10 +291,7 @@ Test(mpls, stack_deeper_than_limit_is_malformed)
     struct pl_pkt pkt;
     fb_init(&f);
     fb_eth(&f, FB_ET_MPLS);
-    for (int i = 0; i < PL_MPLS_MAX; i++)
-        fb_mpls(&f, (uint32_t)i, false);
-    fb_mpls(&f, 99, true);
-    add_ipv4_tcp(&f);
+    add_mpls_too_deep_tcp(&f);
     cr_assert_eq(fb_decode(&f, PL_LINK_ETHERNET, f.len, &pkt), PL_DEC_MALFORMED);
     cr_assert_eq(pkt.anomalies, PL_ANOM_MPLS_TOO_DEEP);
 }
@@ -556,18 +570,13 @@ Test(ppp, mpls_payload_other_than_ip_is_non_ip)
     struct pl_pkt pkt;
     fb_init(&f);
     fb_ppp(&f, true, 0x0281);
-    fb_mpls(&f, 100, true);
-    fb_u8(&f, 0x00); /* pseudowire control word */
-    fb_payload(&f, 40);
+    add_mpls_pseudowire(&f);
     cr_assert_eq(fb_decode(&f, PL_LINK_PPP, f.len, &pkt), PL_DEC_NON_IP);
     cr_assert_eq(pkt.mpls_count, 1);
 
     fb_init(&f);
     fb_ppp(&f, true, 0x0281);
-    for (int i = 0; i < PL_MPLS_MAX; i++)
-        fb_mpls(&f, (uint32_t)i, false);
-    fb_mpls(&f, 99, true);
-    add_ipv4_tcp(&f);
+    add_mpls_too_deep_tcp(&f);
     cr_assert_eq(fb_decode(&f, PL_LINK_PPP, f.len, &pkt), PL_DEC_MALFORMED);
     cr_assert_eq(pkt.anomalies, PL_ANOM_MPLS_TOO_DEEP);
 }

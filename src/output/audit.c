@@ -23,14 +23,17 @@ struct row_node {
     UT_hash_handle hh;
 };
 
-/* One distinct address seen in one role for one row. */
+/* One distinct address seen in one role for one row. The IP version is part of it: IPv4
+ * 10.0.0.1 and IPv6 ::ffff:10.0.0.1 share the 16-byte form but are two hosts' addresses. */
 struct addr_key {
-    uint8_t addr[16]; /* the flow key's 16-byte form (IPv4 v4-mapped) */
-    uint16_t port;    /* the row's service port */
-    uint8_t proto;    /* the row's protocol */
-    uint8_t role;     /* ROLE_* */
+    uint8_t addr[16];   /* the flow key's 16-byte form (IPv4 v4-mapped) */
+    uint16_t port;      /* the row's service port */
+    uint8_t proto;      /* the row's protocol */
+    uint8_t role;       /* ROLE_* */
+    uint8_t ip_version; /* 4 or 6 */
+    uint8_t zero[3];    /* padding made explicit: keys are hashed as raw bytes */
 };
-_Static_assert(sizeof(struct addr_key) == 20, "addr_key must have no padding bytes");
+_Static_assert(sizeof(struct addr_key) == 24, "addr_key must have no padding bytes");
 
 enum { ROLE_INITIATOR = 0, ROLE_RESPONDER = 1 };
 
@@ -74,7 +77,8 @@ pl_audit_free(struct pl_audit *a)
 
 /* True when (row, role, addr) was not seen before. */
 static bool
-add_addr(struct pl_audit *a, const struct row_key *rk, uint8_t role, const uint8_t addr[16])
+add_addr(struct pl_audit *a, const struct row_key *rk, uint8_t role, const uint8_t addr[16],
+         uint8_t ip_version)
 {
     struct addr_key k;
     struct addr_node *n;
@@ -84,6 +88,7 @@ add_addr(struct pl_audit *a, const struct row_key *rk, uint8_t role, const uint8
     k.port = rk->port;
     k.proto = rk->proto;
     k.role = role;
+    k.ip_version = ip_version;
     HASH_FIND(hh, a->addrs, &k, sizeof k, n);
     if (n != NULL)
         return false;
@@ -122,9 +127,9 @@ pl_audit_add(struct pl_audit *a, const struct pl_flow *flow)
     r->row.bytes += flow->bytes_fwd + flow->bytes_rev;
     if (pl_label_is_unauthorized(&flow->label))
         r->row.flows_unauthorized++;
-    if (add_addr(a, &k, ROLE_INITIATOR, pl_flow_src(flow)))
+    if (add_addr(a, &k, ROLE_INITIATOR, pl_flow_src(flow), flow->key.ip_version))
         r->row.initiators++;
-    if (add_addr(a, &k, ROLE_RESPONDER, pl_flow_dst(flow)))
+    if (add_addr(a, &k, ROLE_RESPONDER, pl_flow_dst(flow), flow->key.ip_version))
         r->row.responders++;
 }
 

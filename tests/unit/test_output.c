@@ -643,6 +643,31 @@ Test(output, audit_counts_distinct_endpoints_and_sorts_by_bytes)
     pl_registry_free(reg);
 }
 
+/* Regression: IPv4 10.0.0.1 and IPv6 ::ffff:10.0.0.1 share the flow key's 16-byte form; they
+ * were counted as one initiator (and one responder). */
+Test(output, audit_counts_ipv4_and_v4_mapped_ipv6_apart)
+{
+    struct pl_registry *reg = load_reg(reg_csv, sizeof reg_csv - 1);
+    uint8_t c[16], srv[16];
+    struct pl_summary sum = mk_summary();
+    struct pl_flow f[3];
+
+    v4(c, 10, 0, 0, 1);
+    v4(srv, 10, 0, 1, 1);
+    f[0] = mk_flow(reg, 17, 4, c, 40000, srv, 53, 53);
+    f[1] = mk_flow(reg, 17, 6, c, 40001, srv, 53, 53); /* the same 16 bytes, over IPv6 */
+    f[2] = mk_flow(reg, 17, 4, c, 40002, srv, 53, 53); /* a repeat of the first endpoints */
+    char *out = run_sink((struct run){PL_FMT_JSON, true, false}, f, 3, &sum);
+    char *l0 = line_at(out, 0);
+
+    cr_assert_not_null(strstr(l0, "\"service_port\":53,\"flows\":3,\"packets\":54,"
+                                  "\"bytes\":31500,\"initiators\":2,\"responders\":2,"),
+                       "%s", l0);
+    free(l0);
+    free(out);
+    pl_registry_free(reg);
+}
+
 Test(output, audit_csv_has_its_own_header)
 {
     struct pl_registry *reg = load_reg(reg_csv, sizeof reg_csv - 1);

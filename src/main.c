@@ -13,6 +13,10 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#endif
 
 #include "portlabel/capture.h"
 #include "portlabel/output.h"
@@ -109,7 +113,7 @@ usage(FILE *out)
     fprintf(out,
 "Usage: portlabel [options] -r FILE [-r FILE ...] [filter expression]\n"
 "       portlabel [options] -i IFACE [filter expression]\n"
-"       portlabel lookup [-R FILE] [-F text|json] PORT/PROTO | PORT | NAME ...\n"
+"       portlabel lookup [-R FILE] [-F text|json] [-o FILE] PORT/PROTO | PORT | NAME ...\n"
 "       portlabel -D\n"
 "\n"
 "Label network flows with the service IANA registered for their port.\n"
@@ -123,23 +127,25 @@ usage(FILE *out)
 "  -s SNAPLEN           live: bytes captured per packet (default 262144)\n"
 "  -p                   live: do not put the interface in promiscuous mode\n"
 "  -B KIB               live: kernel capture buffer size in KiB (default: libpcap's)\n"
-"  -Z USER              drop privileges to USER once the capture (first file) is open\n"
+"  -Z USER              as root, become USER once the capture (first file) is open\n"
 "  --duration SEC       live: stop after SEC seconds (default: run until a signal)\n"
 "  filter expression    a BPF filter, as tcpdump takes it (pcap-filter(7))\n"
 "\n"
 "Registry:\n"
 "  -R, --registry FILE  IANA CSV or XML, or a services(5) file (default: $PORTLABEL_REGISTRY,\n"
-"                       else the installed IANA registry, else\n"
+"                       else the installed IANA registry, else the source tree's\n"
+"                       registry/, else\n"
 "                       /usr/share/wireshark/services, else /etc/services)\n"
 "\n"
 "Flows:\n"
-"  --idle-timeout SEC   end a flow after SEC seconds without a packet (default 300)\n"
+"  --idle-timeout SEC   end a flow after SEC seconds without a packet (default 300);\n"
+"                       SEC: decimal seconds, 0.000001 to 1000000000\n"
 "  --active-timeout SEC end a flow that has lasted SEC seconds (default 1800)\n"
 "  --max-flows N        live flows kept; the least recently seen is evicted (default 1000000)\n"
 "\n"
 "Output:\n"
 "  -F, --format FMT     text (default), json (JSON Lines) or csv\n"
-"  -o, --output FILE    write there instead of standard output\n"
+"  -o, --output FILE    write there instead of standard output (never over an input)\n"
 "  --audit              one record per (protocol, service port) instead of per flow\n"
 "  --only-flagged       only flagged flows (the registry reports unauthorized use)\n"
 "\n"
@@ -166,22 +172,37 @@ parse_u64(const char *s, uint64_t max, uint64_t *out)
     return true;
 }
 
-/* Parse seconds (decimal fraction allowed) into microseconds; > 0 unless allow_zero. */
+/* Parse seconds, a plain decimal number (a fraction allowed: no sign, exponent, hex, inf or
+ * nan), into microseconds; at most 1e9 s. A value that rounds to 0 us is refused unless
+ * allow_zero: --duration 0.0000001 would otherwise mean "no limit", and a timeout of 0 would
+ * end every flow at its next packet. */
 static bool
 parse_seconds(const char *s, bool allow_zero, uint64_t *out_us)
 {
     char *end;
     double v;
+    size_t digits = 0, dots = 0;
 
     if (s == NULL || *s == '\0')
         return false;
+    for (const char *c = s; *c != '\0'; c++) {
+        if (*c == '.')
+            dots++;
+        else if (*c >= '0' && *c <= '9')
+            digits++;
+        else
+            return false;
+    }
+    if (digits == 0 || dots > 1)
+        return false;
     errno = 0;
     v = strtod(s, &end);
-    if (errno != 0 || *end != '\0' || !(v >= 0.0) || v > 1e9 || (!allow_zero && v <= 0.0))
+    if (errno != 0 || *end != '\0' || !(v >= 0.0) || v > 1e9)
         return false;
     *out_us = (uint64_t)(v * 1e6 + 0.5);
-    return true;
+    return allow_zero || *out_us > 0;
 }
+#define PL_SECONDS_RANGE "seconds, 0.000001 to 1000000000"
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -278,7 +299,7 @@ parse_options(int argc, char **argv, struct options *o)
             break;
         case OPT_DURATION:
             if (!parse_seconds(optarg, false, &v))
-                return usage_error("invalid duration '%s' (seconds)", optarg);
+                return usage_error("invalid duration '%s' (" PL_SECONDS_RANGE ")", optarg);
             o->duration_s = (double)v / 1e6;
             break;
         case OPT_AUDIT:
@@ -289,11 +310,11 @@ parse_options(int argc, char **argv, struct options *o)
             break;
         case OPT_IDLE:
             if (!parse_seconds(optarg, false, &o->idle_us))
-                return usage_error("invalid idle timeout '%s' (seconds)", optarg);
+                return usage_error("invalid idle timeout '%s' (" PL_SECONDS_RANGE ")", optarg);
             break;
         case OPT_ACTIVE:
             if (!parse_seconds(optarg, false, &o->active_us))
-                return usage_error("invalid active timeout '%s' (seconds)", optarg);
+                return usage_error("invalid active timeout '%s' (" PL_SECONDS_RANGE ")", optarg);
             break;
         case OPT_MAX_FLOWS:
             if (!parse_u64(optarg, PL_FLOW_MAX_LIMIT, &v) || v == 0)
@@ -385,6 +406,45 @@ load_registry(const char *cli_path, bool quiet_no_unauth)
     return reg;
 }
 
+/* True when path names the file st describes (same device and inode: hard links, symbolic
+ * links and relative paths included); "-" is standard input. */
+static bool
+same_file(const struct stat *st, const char *path)
+{
+    struct stat o;
+    int rc = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &o) : stat(path, &o);
+    return rc == 0 && o.st_dev == st->st_dev && o.st_ino == st->st_ino;
+}
+
+/* -o opens its file for writing, truncated, before the -r files after the first are opened
+ * (and after the registry is read, which is no protection: a small file is already in
+ * libpcap's buffer, a larger one is cut while it is read). An output that is one of the
+ * inputs is refused, with a usage error naming it: returns 2, or -1 when output is none of
+ * them. Only an existing regular file can be one; /dev/null, FIFOs and standard output are
+ * never refused. */
+static int
+refuse_output_over_input(const char *output, const char *const *files, size_t nfiles,
+                         const char *registry)
+{
+    struct stat st;
+
+    if (output == NULL || strcmp(output, "-") == 0 || stat(output, &st) != 0 ||
+        !S_ISREG(st.st_mode))
+        return -1;
+    for (size_t i = 0; i < nfiles; i++) {
+        if (!same_file(&st, files[i]))
+            continue;
+        if (strcmp(files[i], "-") == 0)
+            return usage_error("-o %s is also standard input: writing would destroy it", output);
+        return usage_error("-o %s is also the input %s: writing would destroy it", output,
+                           files[i]);
+    }
+    if (registry != NULL && same_file(&st, registry))
+        return usage_error("-o %s is also the registry %s: writing would destroy it", output,
+                           registry);
+    return -1;
+}
+
 /* `portlabel lookup QUERY...` */
 static FILE *open_output(const char *path, bool *owns);
 
@@ -439,6 +499,11 @@ run_lookup(const struct options *o, int argc, char **argv, int from)
     reg = load_registry(registry, true);
     if (reg == NULL)
         return PL_EXIT_FAIL;
+    if ((rc = refuse_output_over_input(output, NULL, 0, pl_registry_path(reg))) >= 0) {
+        pl_registry_free(reg);
+        return rc;
+    }
+    rc = PL_EXIT_OK;
     bool owns_out;
     FILE *out = open_output(output, &owns_out);
     if (out == NULL) {
@@ -598,6 +663,43 @@ drop_privileges(const struct passwd *pw)
     return 0;
 }
 
+/* A process that is not root may still hold capabilities: CAP_NET_RAW given to the binary
+ * (setcap) for live capture. Once the capture is open it needs none, so all go (effective,
+ * permitted, inheritable; ambient ones with them), as tcpdump sheds them. 0 when none are
+ * left, -1 after printing an error. */
+static int
+drop_capabilities(void)
+{
+#ifdef __linux__
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    bool any = false;
+
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capget, &hdr, data) != 0)
+        return 0; /* no capability support: nothing to shed */
+    for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+        any = any || data[i].effective != 0 || data[i].permitted != 0 || data[i].inheritable != 0;
+    if (!any)
+        return 0;
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &hdr, data) != 0) {
+        fprintf(stderr, "portlabel: dropping capabilities: %s\n", strerror(errno));
+        return -1;
+    }
+#endif
+    return 0;
+}
+
+/* Once the input is open: as root, to -Z USER when given; not root, no capabilities left. */
+static int
+shed_privileges(const struct passwd *drop_to)
+{
+    if (drop_to != NULL && drop_privileges(drop_to) != 0)
+        return -1;
+    return geteuid() != 0 ? drop_capabilities() : 0;
+}
+
 /* live: a SIGALRM tick every PL_TICK_US, the first after first_tick_us (so that a tick
  * falls on the --duration deadline) */
 static void
@@ -613,6 +715,11 @@ install_signals(bool live, uint64_t first_tick_us)
     sa.sa_flags = live ? SA_RESTART : 0;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A hang-up (the terminal or ssh session gone) stops like SIGTERM, flows and summary
+     * written, unless it is ignored (nohup), as tcpdump does. */
+    struct sigaction old;
+    if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, NULL);
     sa.sa_handler = on_usr1;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGUSR1, &sa, NULL);
@@ -665,6 +772,9 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture **firs
     r.live = o->iface != NULL;
     r.cap = *firstp;
 
+    if ((rc = refuse_output_over_input(o->output, o->files, o->nfiles, pl_registry_path(reg))) >= 0)
+        return rc;
+    rc = PL_EXIT_OK;
     out = open_output(o->output, &owns_out);
     if (out == NULL)
         return PL_EXIT_FAIL;
@@ -701,7 +811,7 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture **firs
     }
 
     if (r.live) {
-        if (drop_to != NULL && drop_privileges(drop_to) != 0) {
+        if (shed_privileges(drop_to) != 0) {
             rc = PL_EXIT_FAIL;
             goto done;
         }
@@ -726,7 +836,7 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture **firs
         }
     } else {
         /* As tcpdump takes -Z with -r: the first file is open; later ones open as USER. */
-        if (drop_to != NULL && drop_privileges(drop_to) != 0) {
+        if (shed_privileges(drop_to) != 0) {
             rc = PL_EXIT_FAIL;
             goto done;
         }
@@ -817,6 +927,15 @@ main(int argc, char **argv)
         free(o.filter);
         return PL_EXIT_FAIL;
     }
+    const struct passwd *drop_to = o.user != NULL ? &pw : NULL;
+    if (drop_to != NULL && geteuid() != 0) {
+        /* As tcpdump: only root changes user. Not root, portlabel keeps its user and sheds
+         * any capabilities once the input is open, -Z or not. */
+        if (pw.pw_uid != geteuid())
+            fprintf(stderr, "portlabel: warning: -Z %s ignored: changing user needs root\n",
+                    o.user);
+        drop_to = NULL;
+    }
 
     /* Open the input first: a missing file or interface is reported before anything else. */
     if (o.iface != NULL) {
@@ -849,7 +968,7 @@ main(int argc, char **argv)
         free(o.filter);
         return PL_EXIT_FAIL;
     }
-    rc = run_capture(&o, reg, &cap, o.user != NULL ? &pw : NULL);
+    rc = run_capture(&o, reg, &cap, drop_to);
     pl_capture_close(cap); /* NULL when run_capture closed it */
     pl_registry_free(reg);
     free(o.filter);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Command-line contract (SPEC §7): usage errors are one line and exit 2; `lookup` honours
 # -o and refuses options that only make sense for reading packets; the no-unauthorized-data
-# warning is on standard error in every format (SPEC §2); -Z works with -r (as root).
+# warning is on standard error in every format (SPEC §2); -Z works with -r (as root) and is
+# ignored with a warning when not root; -o over an input is refused; seconds are decimals.
 #   tests/cli/usage.sh PORTLABEL REGISTRY_CSV
 set -u
 bin=$1 reg=$2
@@ -54,6 +55,42 @@ done
 [ $? -eq 2 ]
 check "--duration with -r is a usage error" $?
 
+# -o naming an input would truncate it before it is read: a usage error, and the file is left
+# as it was (by name, through a symbolic link, as standard input; the registry too).
+cp "$pcap" "$tmp/in.pcap" && cp "$reg" "$tmp/reg.csv" && ln -s "$tmp/in.pcap" "$tmp/link.pcap"
+sum_before=$(cat "$tmp/in.pcap" "$tmp/reg.csv" | md5sum)
+for args in "-r $tmp/in.pcap -o $tmp/in.pcap" "-r $tmp/in.pcap -o $tmp/link.pcap" \
+            "-r $pcap -r $tmp/in.pcap -o $tmp/in.pcap" "-R $tmp/reg.csv -r $pcap -o $tmp/reg.csv" \
+            "-R $tmp/reg.csv -o $tmp/reg.csv lookup 80" "-r - -o $tmp/in.pcap"; do
+    # shellcheck disable=SC2086
+    "$bin" -R "$reg" $args <"$tmp/in.pcap" >/dev/null 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq 2 ] && [ "$(grep -vc "^portlabel: warning:" "$tmp/err")" -eq 1 ] &&
+        grep -q "writing would destroy it" "$tmp/err" &&
+        [ "$(cat "$tmp/in.pcap" "$tmp/reg.csv" | md5sum)" = "$sum_before" ]
+    check "-o over an input refused, input intact: '${args//$tmp\//}' (exit $rc)" $?
+done
+"$bin" -R "$reg" -F json -r "$tmp/in.pcap" -o "$tmp/out.json" 2>/dev/null &&
+    "$bin" -R "$reg" -F json -r "$tmp/in.pcap" -o "$tmp/out.json" 2>/dev/null &&
+    grep -q '"type":"summary"' "$tmp/out.json"
+check "-o over an earlier output (not an input) is written again" $?
+
+# Seconds are plain decimals, at least 1 us: no hex, exponent, inf or nan; nothing that rounds
+# to 0 (--duration 0.0000001 would mean "no limit", an idle timeout of 0 end every flow).
+for v in 0x10 1e3 inf nan -1 0 0.0000001 1.2.3 ""; do
+    "$bin" -R "$reg" --idle-timeout "$v" -r "$pcap" >/dev/null 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq 2 ] && grep -q "0.000001 to 1000000000" "$tmp/err"
+    check "--idle-timeout '$v' is a usage error naming the range (exit $rc)" $?
+done
+"$bin" -R "$reg" -i lo --duration 0.0000001 >/dev/null 2>&1
+[ $? -eq 2 ]
+check "--duration 0.0000001 is a usage error, not an endless capture" $?
+for v in 0.000001 .5 2. 1800; do
+    "$bin" -R "$reg" --active-timeout "$v" -r "$pcap" >/dev/null 2>&1
+    check "--active-timeout '$v' is accepted" $?
+done
+
 # -Z with -r, as tcpdump takes it: privileges drop once the first file is open, so a second
 # file only root may read is refused (its flows so far are still written, exit 1).
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
@@ -68,6 +105,19 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
     rc=$?
     [ "$rc" -eq 1 ] && grep -q "second.pcap" "$tmp/err" && grep -q '"type":"summary"' "$tmp/z.json"
     check "-Z nobody: the root-only second file is refused after the drop (exit $rc)" $?
+    # Not root, -Z is ignored with a warning (as tcpdump ignores it): the run goes on.
+    chmod 755 "$tmp" && chmod 644 "$tmp/in.pcap" "$tmp/reg.csv"
+    su nobody -s /bin/sh -c "'$bin' -R '$tmp/reg.csv' -Z daemon -F json -r '$tmp/in.pcap'" \
+        >"$tmp/z.json" 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq 0 ] && grep -q "warning: -Z daemon ignored: changing user needs root" "$tmp/err" &&
+        grep -q '"type":"summary"' "$tmp/z.json"
+    check "not root: -Z another user warns and reads on (exit $rc)" $?
+    su nobody -s /bin/sh -c "'$bin' -R '$tmp/reg.csv' -Z nobody -F json -r '$tmp/in.pcap'" \
+        >/dev/null 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq 0 ] && ! grep -q -- "-Z" "$tmp/err"
+    check "not root: -Z naming oneself is quiet (exit $rc)" $?
 else
     echo "SKIP -Z with -r: needs root and a user 'nobody'"
 fi

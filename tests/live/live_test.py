@@ -142,7 +142,7 @@ class Portlabel:
     they come (time-stamped), unless read_stdout is False (then nobody reads its stdout)."""
 
     def __init__(self, net, args, ns=None, stderr_tty=False, read_stdout=True,
-                 pipe_size=None, stdout_tty=False):
+                 pipe_size=None, stdout_tty=False, prefix=(), exe=None):
         self.net = net
         self.t0 = time.monotonic()
         self.out = []  # (wall-clock time read, line)
@@ -153,7 +153,7 @@ class Portlabel:
         if stderr_tty:
             self.tty_master, slave = pty.openpty()
             err_target = slave
-        self.p = net.popen(ns or net.ns_c, [BIN] + args,
+        self.p = net.popen(ns or net.ns_c, list(prefix) + [exe or BIN] + args,
                            stdout=err_target if stdout_tty else subprocess.PIPE,
                            stderr=err_target)
         STARTED.append(self)
@@ -959,6 +959,98 @@ class Suite:
         finally:
             pl.stop()
 
+    def c_not_root_sheds_capabilities(self):
+        """As an ordinary user whose copy of portlabel has CAP_NET_RAW (setcap): the capture
+        opens, then no capability is left; -Z another user is ignored with a warning."""
+        import pwd
+        setcap = shutil.which("setcap")
+        if setcap is None:
+            print("  (setcap not installed: checked only that -Z is ignored when not root)")
+        pw = pwd.getpwnam("nobody")
+        d = tempfile.mkdtemp(prefix="pl-cap-")
+        try:
+            os.chmod(d, 0o755)
+            exe = os.path.join(d, "portlabel")
+            reg = os.path.join(d, "registry.csv")
+            shutil.copy(BIN, exe)
+            shutil.copy(self.reg, reg)
+            os.chmod(reg, 0o644)
+            if setcap is not None:
+                run([setcap, "cap_net_raw+ep", exe])
+            code = ("import os,sys\nos.setgroups([])\nos.setgid(%d)\nos.setuid(%d)\n"
+                    "os.execv(sys.argv[1], sys.argv[1:])\n" % (pw.pw_gid, pw.pw_uid))
+            net = self.net
+            args = ["-R", reg, "-i", net.if_c, "-F", "json", "-Z", "daemon", "udp"]
+            if setcap is None:
+                args[3] = "lo"  # not root and no capability: only the warning can be checked
+            pl = Portlabel(net, args, prefix=[PY, "-c", code], exe=exe)
+            try:
+                pl.wait_for(lambda: "ignored" in pl.stderr_text() or not pl.alive(), 5,
+                            "the -Z warning")
+                check("-Z daemon ignored: changing user needs root" in pl.stderr_text(),
+                      "no warning that -Z needs root: %r" % pl.stderr_text())
+                if setcap is None:
+                    return
+                status = {}
+
+                def shed():
+                    try:
+                        with open("/proc/%d/status" % pl.pid) as f:
+                            for line in f:
+                                k, _, v = line.partition(":")
+                                status[k] = v.split()
+                    except OSError:
+                        return True
+                    return status.get("CapPrm", ["x"])[0].strip("0") == ""
+                pl.wait_for(shed, 5, "CapPrm 0 in /proc/PID/status")
+                check(pl.alive(), "portlabel exited: %s" % pl.stderr_text())
+                check(status["Uid"] == [str(pw.pw_uid)] * 4, "Uid %s" % status["Uid"])
+                for k in ("CapInh", "CapPrm", "CapEff", "CapAmb"):
+                    check(int(status[k][0], 16) == 0, "%s %s after the capture opened"
+                          % (k, status[k][0]))
+                net.peer(net.ns_c, "udp-client", C4, 50031, S4, 9, 2)
+                time.sleep(0.3)
+                pl.signal(signal.SIGTERM)
+                rc = pl.finish(8)
+                check(rc == 0, "exit %r, want 0: %s" % (rc, pl.stderr_text()))
+                f = find_flow(pl.flows(), proto="udp", sport=50031)
+                expect_fields(f, "capture with CAP_NET_RAW shed", pkts_fwd=2,
+                              end_reason="shutdown")
+            finally:
+                pl.stop()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def c_sighup(self):
+        """A hang-up stops the capture like SIGTERM (flows, summary, exit 0); under nohup
+        (SIGHUP ignored) it changes nothing."""
+        net = self.net
+        pl = self.pl("-i", net.if_c, "-F", "json", "udp")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-client", C4, 50032, S4, 5353, 2)
+            time.sleep(0.3)
+            pl.signal(signal.SIGHUP)
+            rc = pl.finish(8)
+            check(rc == 0, "exit %r after SIGHUP, want 0: %s" % (rc, pl.stderr_text()))
+            f = find_flow(pl.flows(), proto="udp", sport=50032)
+            expect_fields(f, "flow at SIGHUP", pkts_fwd=2, end_reason="shutdown")
+            check(pl.summary() is not None, "no summary after SIGHUP")
+        finally:
+            pl.stop()
+        pl = Portlabel(net, ["-R", self.reg, "-i", net.if_c, "-F", "json", "udp"],
+                       prefix=["nohup"])
+        try:
+            pl.wait_started()
+            pl.signal(signal.SIGHUP)
+            time.sleep(0.5)
+            check(pl.alive(), "SIGHUP under nohup ended portlabel (rc %r)" % pl.p.returncode)
+            pl.signal(signal.SIGTERM)
+            check(pl.finish(8) == 0, "exit after SIGTERM under nohup")
+            check(pl.summary() is not None, "no summary after SIGTERM under nohup")
+        finally:
+            pl.stop()
+
     def c_missing_user(self):
         user = "pl_no_such_user_%s" % self.net.tag
         r = run(["ip", "netns", "exec", self.net.ns_c, BIN, "-R", self.reg, "-i", self.net.if_c,
@@ -1261,6 +1353,9 @@ def main():
             ("--duration stops on time on a quiet and a busy link", suite.c_duration),
             ("-Z nobody: uid, gid, groups dropped; capture still works", suite.c_drop_privileges),
             ("-Z with a missing user: one error line, exit 1", suite.c_missing_user),
+            ("not root, with CAP_NET_RAW: capabilities shed once open; -Z warns",
+             suite.c_not_root_sheds_capabilities),
+            ("SIGHUP stops like SIGTERM; ignored under nohup", suite.c_sighup),
             ("missing interface: one error line, exit 1", suite.c_missing_iface),
             ("no permission to capture: one error line, exit 1", suite.c_no_permission),
             ("BPF filter excludes other traffic (-s 128 -p -B 2048)", suite.c_filter),

@@ -428,6 +428,37 @@ put_line(FILE *o, const char *what, uint64_t n)
     fprintf(o, "  %-24s %15s\n", what, num);
 }
 
+/* IANA's keyword (Assigned Internet Protocol Numbers, lower case) for the IP protocols that
+ * turn up as other_ip; NULL for the rest, which print as a number alone. */
+static const char *
+ip_proto_keyword(unsigned p)
+{
+    switch (p) {
+    case 0: return "hopopt";
+    case 1: return "icmp";
+    case 2: return "igmp";
+    case 4: return "ipv4";
+    case 41: return "ipv6";
+    case 43: return "ipv6-route";
+    case 44: return "ipv6-frag";
+    case 46: return "rsvp";
+    case 47: return "gre";
+    case 50: return "esp";
+    case 51: return "ah";
+    case 58: return "ipv6-icmp";
+    case 59: return "ipv6-nonxt";
+    case 60: return "ipv6-opts";
+    case 88: return "eigrp";
+    case 89: return "ospf";
+    case 97: return "etherip";
+    case 103: return "pim";
+    case 112: return "vrrp";
+    case 115: return "l2tp";
+    case 137: return "mpls-in-ip";
+    default: return NULL;
+    }
+}
+
 void
 pl_summary_write_text(FILE *o, const struct pl_summary *sum)
 {
@@ -443,7 +474,9 @@ pl_summary_write_text(FILE *o, const struct pl_summary *sum)
         if (sum->other_ip[p] == 0)
             continue;
         fmt_count(num, sizeof num, sum->other_ip[p]);
-        fprintf(o, " %u:%s", p, num);
+        const char *kw = ip_proto_keyword(p);
+        fprintf(o, "%s %u%s%s %s", any ? ";" : "", p, kw != NULL ? "/" : "", kw != NULL ? kw : "",
+                num); /* " 1/icmp 1,234; 58/ipv6-icmp 2" */
         any = true;
     }
     fprintf(o, "%s\n", any ? "" : " none");

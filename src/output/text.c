@@ -111,6 +111,8 @@ struct text_priv {
     FILE *scratch; /* fmemopen over scratch_buf: pl_out_text_str into memory */
     char scratch_buf[SCRATCH_LEN + 8];
     char cells[MAX_NCOL][CELL_LEN];
+    size_t stream_w[F_NCOL]; /* streaming: column widths so far (they only grow) */
+    bool stream_shown[F_NCOL];
     struct flagged *flagged; /* for the legend, each (protocol, port) once */
     size_t n_flagged, cap_flagged;
     uint8_t flagged_seen[PL_PROTO_COUNT][65536 / 8]; /* bit per (protocol, port) in flagged */
@@ -530,14 +532,34 @@ stream_widths(const struct col_def *defs, size_t *widths, bool *shown, size_t nc
 static int
 text_begin(struct pl_sink *s, struct pl_err *err)
 {
-    size_t widths[F_NCOL];
-    bool shown[F_NCOL];
+    struct text_priv *t = s->priv;
 
     if (!s->opts.streaming || s->opts.audit)
         return 0;
-    stream_widths(fcols, widths, shown, F_NCOL);
-    put_header(s->out, fcols, widths, shown, F_NCOL);
+    stream_widths(fcols, t->stream_w, t->stream_shown, F_NCOL);
+    put_header(s->out, fcols, t->stream_w, t->stream_shown, F_NCOL);
     return pl_sink_record_done(s, err);
+}
+
+/* Streaming: a cell wider than its column (a long IPv6 endpoint, a long service name) widens
+ * the column for the rest of the run, and the header is printed again above the row, so that
+ * the rows from there on line up under it. Widths never shrink: at most one header per
+ * widening. */
+static void
+stream_row(struct text_priv *t, FILE *o)
+{
+    bool grew = false;
+
+    for (size_t i = 0; i < F_NCOL; i++) {
+        size_t w = text_width(t->cells[i]);
+        if (w > t->stream_w[i]) {
+            t->stream_w[i] = w;
+            grew = true;
+        }
+    }
+    if (grew)
+        put_header(o, fcols, t->stream_w, t->stream_shown, F_NCOL);
+    put_row(o, fcols, t->cells, t->stream_w, t->stream_shown, F_NCOL);
 }
 
 static int
@@ -548,11 +570,8 @@ text_flow(struct pl_sink *s, const struct pl_flow *f, struct pl_err *err)
     if (note_flagged(t, &f->label, err) != 0)
         return -1;
     if (s->opts.streaming) {
-        size_t widths[F_NCOL];
-        bool shown[F_NCOL];
-        stream_widths(fcols, widths, shown, F_NCOL);
         flow_cells(t, f);
-        put_row(s->out, fcols, t->cells, widths, shown, F_NCOL);
+        stream_row(t, s->out);
         return pl_sink_record_done(s, err);
     }
     if (t->n_flows == t->cap_flows) {

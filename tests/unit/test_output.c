@@ -581,6 +581,50 @@ Test(output, text_warns_when_registry_has_no_unauthorized_data)
     free(out);
 }
 
+/* Live text starts from fixed widths; a long IPv6 endpoint used to push every later column
+ * of its row ~25 characters right. Now it widens its column for the rest of the run, with the
+ * header printed again above it, and the rows that follow line up under that header. */
+Test(output, text_streaming_widens_columns_and_repeats_the_header)
+{
+    struct pl_registry *reg = load_reg(reg_csv, sizeof reg_csv - 1);
+    static const uint8_t c6[16] = {0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56, 0x78,
+                                   0x9a, 0xbc, 0xde, 0xf0, 0x12, 0x34, 0x56, 0x79};
+    static const uint8_t s6[16] = {0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56, 0x78,
+                                   0x9a, 0xbc, 0xde, 0xf0, 0x12, 0x34, 0x56, 0x7a};
+    uint8_t a[16], b[16];
+    struct pl_summary sum = mk_summary();
+    struct pl_flow f[4];
+
+    v4(a, 10, 0, 0, 1);
+    v4(b, 10, 0, 0, 2);
+    f[0] = mk_flow(reg, 6, 4, a, 40000, b, 443, 443);
+    f[1] = mk_flow(reg, 6, 6, c6, 40001, s6, 443, 443);
+    f[2] = mk_flow(reg, 6, 4, a, 40002, b, 443, 443);
+    f[3] = mk_flow(reg, 6, 6, c6, 40003, s6, 443, 443); /* fits now: no third header */
+    char *out = run_sink((struct run){PL_FMT_TEXT, false, true}, f, 4, &sum);
+    char *l[6];
+    for (size_t i = 0; i < 6; i++) {
+        l[i] = line_at(out, i);
+        cr_assert_not_null(l[i], "%s", out);
+    }
+
+    cr_assert_not_null(strstr(l[0], "RESPONDER"), "%s", out);
+    cr_assert_not_null(strstr(l[1], "10.0.0.1:40000"), "%s", out);
+    cr_assert_not_null(strstr(l[2], "RESPONDER"), "header again before the wide row: %s", out);
+    cr_assert_gt(col_of(l[2], "RESPONDER"), col_of(l[0], "RESPONDER"), "%s", out);
+    const char *resp6 = "[2001:db8:1234:5678:9abc:def0:1234:567a]:443";
+    for (size_t i = 3; i < 6; i++) {
+        cr_assert_eq(col_of(l[2], "RESPONDER"),
+                     col_of(l[i], i == 4 ? "10.0.0.2:443" : resp6), "row %zu: %s", i, out);
+        cr_assert_eq(col_of(l[2], "SERVICE"), col_of(l[i], "443/https"), "row %zu: %s", i, out);
+        cr_assert_eq(col_of(l[2], "END"), col_of(l[i], "eof"), "row %zu: %s", i, out);
+    }
+    for (size_t i = 0; i < 6; i++)
+        free(l[i]);
+    free(out);
+    pl_registry_free(reg);
+}
+
 Test(output, text_streaming_writes_each_flow_before_end)
 {
     struct pl_registry *reg = load_reg(reg_csv, sizeof reg_csv - 1);

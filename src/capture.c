@@ -156,6 +156,11 @@ pl_capture_open_file(struct pl_capture **out, const char *path, struct pl_err *e
     pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
     if (pc == NULL) {
         const char *why = ebuf[0] != '\0' ? ebuf : "cannot open capture";
+        struct stat st;
+        /* libpcap says "truncated dump file; tried to read 4 file header bytes, only got 0" */
+        if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+            st.st_size == 0)
+            why = "empty file (no pcap or pcapng header)";
         size_t plen = strlen(path);
         /* libpcap's message for a failed fopen() already starts with "PATH: ": name it once */
         if (strncmp(why, path, plen) == 0 && why[plen] == ':' && why[plen + 1] == ' ')

@@ -912,8 +912,13 @@ main(int argc, char **argv)
         }
         return PL_EXIT_OK;
     }
-    if (o.nfiles == 0 && o.iface == NULL)
+    if (o.nfiles == 0 && o.iface == NULL) {
+        struct stat st; /* `portlabel x.pcap`: the file was taken for a filter expression */
+        if (o.first_arg < argc && stat(argv[o.first_arg], &st) == 0 && S_ISREG(st.st_mode))
+            return usage_error("nothing to read: to read the file %s, give -r %s",
+                               argv[o.first_arg], argv[o.first_arg]);
         return usage_error("%s", "nothing to read: give -r FILE or -i IFACE");
+    }
     if (o.nfiles > 0 && o.iface != NULL)
         return usage_error("%s", "-r and -i cannot be used together");
     if (o.iface == NULL && o.duration_s > 0)

@@ -44,6 +44,10 @@ check "nothing to read: one pointer to --help" $?
 # every output format (the text summary, on standard output, repeats it).
 printf 'http\t80/tcp\nhttps\t443/tcp\n' >"$tmp/services"
 pcap=$(dirname "$0")/../../pcaps/sample.pcap
+"$bin" -R "$reg" "$pcap" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "to read the file .*sample.pcap, give -r .*sample.pcap" "$tmp/err"
+check "a capture given without -r: the usage error says -r" $?
+
 for fmt in text json csv; do
     "$bin" -R "$tmp/services" -F $fmt -r "$pcap" >/dev/null 2>"$tmp/err"
     rc=$?

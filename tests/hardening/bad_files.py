@@ -61,11 +61,11 @@ good = write("good.pcap", pg.pcap(FRAMES))
 empty = write("empty.pcap", b"")
 r = pl(empty)
 c.check("empty file: exit 1", r.rc == 1, "rc=%d" % r.rc)
-one_error(r, empty, "truncated dump file", "empty file")
+one_error(r, empty, "empty file (no pcap or pcapng header)", "empty file")
 c.check("empty file alone: nothing on standard output", r.out == b"", repr(r.out[:200]))
 r = pl(good, empty)
 c.check("good + empty: exit 1", r.rc == 1, "rc=%d" % r.rc)
-one_error(r, empty, "truncated dump file", "good + empty")
+one_error(r, empty, "empty file (no pcap or pcapng header)", "good + empty")
 flows_then_summary(r, SRCS, "good + empty")
 
 # --- zero-length records: refused one by one, the run goes on ---------------------------------

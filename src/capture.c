@@ -128,6 +128,9 @@ capture_wrap(pcap_t *pc, bool is_live, struct pl_err *err)
     return cap;
 }
 
+/* libpcap's text (1.10) for a file or stream that ends before its first byte. */
+#define PL_LIBPCAP_EMPTY_MSG "truncated dump file; tried to read 4 file header bytes, only got 0"
+
 int
 pl_capture_open_file(struct pl_capture **out, const char *path, struct pl_err *err)
 {
@@ -156,11 +159,9 @@ pl_capture_open_file(struct pl_capture **out, const char *path, struct pl_err *e
     pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
     if (pc == NULL) {
         const char *why = ebuf[0] != '\0' ? ebuf : "cannot open capture";
-        struct stat st;
-        /* libpcap says "truncated dump file; tried to read 4 file header bytes, only got 0" */
-        if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-            st.st_size == 0)
-            why = "empty file (no pcap or pcapng header)";
+        /* No byte at all: libpcap says it tried to read the 4-byte magic number and got 0. */
+        if (strncmp(ebuf, PL_LIBPCAP_EMPTY_MSG, sizeof PL_LIBPCAP_EMPTY_MSG - 1) == 0)
+            why = "empty (no pcap or pcapng header)";
         size_t plen = strlen(path);
         /* libpcap's message for a failed fopen() already starts with "PATH: ": name it once */
         if (strncmp(why, path, plen) == 0 && why[plen] == ':' && why[plen + 1] == ' ')

@@ -81,7 +81,9 @@ static struct pl_capture *volatile g_cap;
 static void
 on_stop_signal(int sig)
 {
-    if (g_stop) { /* second signal: leave at once */
+    if (g_stop && sig == SIGHUP)
+        return; /* a hang-up while stopping (systemd sends SIGTERM, then SIGHUP) changes nothing */
+    if (g_stop) { /* second SIGINT or SIGTERM: leave at once */
         static const char msg[] = "\nportlabel: interrupted again, exiting\n";
         ssize_t rc = write(STDERR_FILENO, msg, sizeof msg - 1);
         (void)rc;
@@ -138,8 +140,7 @@ usage(FILE *out)
 "                       /usr/share/wireshark/services, else /etc/services)\n"
 "\n"
 "Flows:\n"
-"  --idle-timeout SEC   end a flow after SEC seconds without a packet (default 300);\n"
-"                       SEC: decimal seconds, 0.000001 to 1000000000\n"
+"  --idle-timeout SEC   end a flow after SEC seconds without a packet (default 300)\n"
 "  --active-timeout SEC end a flow that has lasted SEC seconds (default 1800)\n"
 "  --max-flows N        live flows kept; the least recently seen is evicted (default 1000000)\n"
 "\n"
@@ -148,6 +149,8 @@ usage(FILE *out)
 "  -o, --output FILE    write there instead of standard output (never over an input)\n"
 "  --audit              one record per (protocol, service port) instead of per flow\n"
 "  --only-flagged       only flagged flows (the registry reports unauthorized use)\n"
+"\n"
+"SEC: decimal seconds (2.5), 0.000001 to 1000000000, at most 6 decimals.\n"
 "\n"
 "  -h, --help           this help\n"
 "  --version            print the version\n"
@@ -172,37 +175,42 @@ parse_u64(const char *s, uint64_t max, uint64_t *out)
     return true;
 }
 
-/* Parse seconds, a plain decimal number (a fraction allowed: no sign, exponent, hex, inf or
- * nan), into microseconds; at most 1e9 s. A value that rounds to 0 us is refused unless
- * allow_zero: --duration 0.0000001 would otherwise mean "no limit", and a timeout of 0 would
- * end every flow at its next packet. */
+/* Parse seconds, a plain decimal number with at most six decimals (no sign, exponent, hex,
+ * inf or nan; zeros past the sixth are allowed), exactly into microseconds: 1 us to 1e9 s.
+ * 0 is refused: --duration 0 would mean "no limit", a timeout of 0 end every flow at its next
+ * packet. */
 static bool
-parse_seconds(const char *s, bool allow_zero, uint64_t *out_us)
+parse_seconds(const char *s, uint64_t *out_us)
 {
-    char *end;
-    double v;
-    size_t digits = 0, dots = 0;
+    uint64_t sec = 0, frac = 0;
+    size_t int_digits = 0, frac_digits = 0;
+    const char *c = s;
 
-    if (s == NULL || *s == '\0')
+    if (s == NULL)
         return false;
-    for (const char *c = s; *c != '\0'; c++) {
-        if (*c == '.')
-            dots++;
-        else if (*c >= '0' && *c <= '9')
-            digits++;
-        else
-            return false;
+    for (; *c >= '0' && *c <= '9'; c++, int_digits++) {
+        if (sec > 1000000000u)
+            return false; /* the range check below refuses it; stop before overflow */
+        sec = sec * 10u + (uint64_t)(*c - '0');
     }
-    if (digits == 0 || dots > 1)
+    if (*c == '.') {
+        for (c++; *c >= '0' && *c <= '9'; c++, frac_digits++) {
+            if (frac_digits < 6)
+                frac = frac * 10u + (uint64_t)(*c - '0');
+            else if (*c != '0')
+                return false; /* below a microsecond */
+        }
+    }
+    if (*c != '\0' || int_digits + frac_digits == 0)
         return false;
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno != 0 || *end != '\0' || !(v >= 0.0) || v > 1e9)
+    for (size_t i = frac_digits; i < 6; i++)
+        frac *= 10u;
+    if (sec > 1000000000u || (sec == 1000000000u && frac != 0) || (sec == 0 && frac == 0))
         return false;
-    *out_us = (uint64_t)(v * 1e6 + 0.5);
-    return allow_zero || *out_us > 0;
+    *out_us = sec * 1000000u + frac;
+    return true;
 }
-#define PL_SECONDS_RANGE "seconds, 0.000001 to 1000000000"
+#define PL_SECONDS_RANGE "seconds, 0.000001 to 1000000000, at most 6 decimals"
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -298,7 +306,7 @@ parse_options(int argc, char **argv, struct options *o)
             o->list_ifaces = true;
             break;
         case OPT_DURATION:
-            if (!parse_seconds(optarg, false, &v))
+            if (!parse_seconds(optarg, &v))
                 return usage_error("invalid duration '%s' (" PL_SECONDS_RANGE ")", optarg);
             o->duration_s = (double)v / 1e6;
             break;
@@ -309,11 +317,11 @@ parse_options(int argc, char **argv, struct options *o)
             o->only_flagged = true;
             break;
         case OPT_IDLE:
-            if (!parse_seconds(optarg, false, &o->idle_us))
+            if (!parse_seconds(optarg, &o->idle_us))
                 return usage_error("invalid idle timeout '%s' (" PL_SECONDS_RANGE ")", optarg);
             break;
         case OPT_ACTIVE:
-            if (!parse_seconds(optarg, false, &o->active_us))
+            if (!parse_seconds(optarg, &o->active_us))
                 return usage_error("invalid active timeout '%s' (" PL_SECONDS_RANGE ")", optarg);
             break;
         case OPT_MAX_FLOWS:
@@ -665,25 +673,18 @@ drop_privileges(const struct passwd *pw)
 
 /* A process that is not root may still hold capabilities: CAP_NET_RAW given to the binary
  * (setcap) for live capture. Once the capture is open it needs none, so all go (effective,
- * permitted, inheritable; ambient ones with them), as tcpdump sheds them. 0 when none are
- * left, -1 after printing an error. */
+ * permitted, inheritable; ambient ones with them), as tcpdump sheds them. Lowering them needs
+ * no privilege; a kernel without capabilities (ENOSYS) has none to shed. Any other failure
+ * is an error: the run does not go on with capabilities it meant to drop. */
 static int
 drop_capabilities(void)
 {
 #ifdef __linux__
     struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
     struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-    bool any = false;
 
     memset(data, 0, sizeof data);
-    if (syscall(SYS_capget, &hdr, data) != 0)
-        return 0; /* no capability support: nothing to shed */
-    for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
-        any = any || data[i].effective != 0 || data[i].permitted != 0 || data[i].inheritable != 0;
-    if (!any)
-        return 0;
-    memset(data, 0, sizeof data);
-    if (syscall(SYS_capset, &hdr, data) != 0) {
+    if (syscall(SYS_capset, &hdr, data) != 0 && errno != ENOSYS) {
         fprintf(stderr, "portlabel: dropping capabilities: %s\n", strerror(errno));
         return -1;
     }
@@ -778,6 +779,9 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture **firs
     out = open_output(o->output, &owns_out);
     if (out == NULL)
         return PL_EXIT_FAIL;
+    /* A later -r file may name the output only now that it exists (-r a -r new -o new). */
+    struct stat out_st;
+    bool out_is_file = owns_out && fstat(fileno(out), &out_st) == 0 && S_ISREG(out_st.st_mode);
     /* CSV holds one table (RFC 4180): its summary goes to standard error as text. */
     struct pl_sink_opts sopts = {.format = o->format,
                                  .audit = o->audit,
@@ -843,6 +847,11 @@ run_capture(struct options *o, struct pl_registry *reg, struct pl_capture **firs
         install_signals(false, 0);
         for (size_t i = 0; i < o->nfiles && !g_stop && !r.stop_by_limit; i++) {
             const char *name = strcmp(o->files[i], "-") == 0 ? "standard input" : o->files[i];
+            if (r.cap == NULL && out_is_file && same_file(&out_st, o->files[i])) {
+                rc = usage_error("-o %s is also the input %s: it is not read", o->output,
+                                 o->files[i]);
+                break;
+            }
             if (r.cap == NULL && pl_capture_open_file(&r.cap, o->files[i], &err) != 0) {
                 fprintf(stderr, "portlabel: %s\n", err.msg);
                 rc = PL_EXIT_FAIL;
@@ -928,18 +937,22 @@ main(int argc, char **argv)
         fprintf(stderr, "portlabel: out of memory\n");
         return PL_EXIT_FAIL;
     }
-    if (o.user != NULL && lookup_user(o.user, &pw, pwbuf, sizeof pwbuf) != 0) {
-        free(o.filter);
-        return PL_EXIT_FAIL;
-    }
-    const struct passwd *drop_to = o.user != NULL ? &pw : NULL;
-    if (drop_to != NULL && geteuid() != 0) {
-        /* As tcpdump: only root changes user. Not root, portlabel keeps its user and sheds
-         * any capabilities once the input is open, -Z or not. */
-        if (pw.pw_uid != geteuid())
+    const struct passwd *drop_to = NULL;
+    if (o.user != NULL && geteuid() != 0) {
+        /* As tcpdump: only root changes user (tcpdump does not even look USER up). Not root,
+         * portlabel keeps its user, and sheds any capabilities once the input is open, -Z or
+         * not. Quiet when USER is the user it runs as. */
+        struct passwd *res = NULL;
+        if (getpwnam_r(o.user, &pw, pwbuf, sizeof pwbuf, &res) != 0 || res == NULL ||
+            pw.pw_uid != geteuid())
             fprintf(stderr, "portlabel: warning: -Z %s ignored: changing user needs root\n",
                     o.user);
-        drop_to = NULL;
+    } else if (o.user != NULL) {
+        if (lookup_user(o.user, &pw, pwbuf, sizeof pwbuf) != 0) {
+            free(o.filter);
+            return PL_EXIT_FAIL;
+        }
+        drop_to = &pw;
     }
 
     /* Open the input first: a missing file or interface is reported before anything else. */

@@ -1,8 +1,8 @@
 /* src/output/text.c — flow and audit tables for people, then the run summary (SPEC §6).
  *
  * Batch mode buffers the records and sizes every column to its widest cell at
- * end(); streaming mode (live capture) prints each flow at once with fixed
- * widths. Registry strings pass through pl_out_text_str, so control characters
+ * end(); streaming mode (live capture) prints each flow at once, from fixed
+ * widths that a wider cell grows (the header is then repeated). Registry strings pass through pl_out_text_str, so control characters
  * and invalid UTF-8 never reach the terminal raw. */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -430,8 +430,9 @@ put_line(FILE *o, const char *what, uint64_t n)
     fprintf(o, "  %-24s %15s\n", what, num);
 }
 
-/* IANA's keyword (Assigned Internet Protocol Numbers, lower case) for the IP protocols that
- * turn up as other_ip; NULL for the rest, which print as a number alone. */
+/* A name for the IP protocols that turn up as other_ip: IANA's keyword (Assigned Internet
+ * Protocol Numbers) in lower case, "ospf" for OSPFIGP; NULL for the rest, which print as a
+ * number alone. */
 static const char *
 ip_proto_keyword(unsigned p)
 {
@@ -477,8 +478,10 @@ pl_summary_write_text(FILE *o, const struct pl_summary *sum)
             continue;
         fmt_count(num, sizeof num, sum->other_ip[p]);
         const char *kw = ip_proto_keyword(p);
-        fprintf(o, "%s %u%s%s %s", any ? ";" : "", p, kw != NULL ? "/" : "", kw != NULL ? kw : "",
-                num); /* " 1/icmp 1,234; 58/ipv6-icmp 2" */
+        if (kw != NULL) /* " icmp(1) 1,234; ipv6-icmp(58) 2; 253 5" */
+            fprintf(o, "%s %s(%u) %s", any ? ";" : "", kw, p, num);
+        else
+            fprintf(o, "%s %u %s", any ? ";" : "", p, num);
         any = true;
     }
     fprintf(o, "%s\n", any ? "" : " none");

@@ -533,7 +533,7 @@ Test(output, text_table_aligns_columns_and_marks_unauthorized_flows)
     cr_assert_eq(strlen(r0) - strlen("closed"), strlen(r1) - strlen("eof"));
     cr_assert_null(strstr(h, "VLAN"), "no flow is tagged: %s", h);
     /* other_ip by IANA keyword and number (mk_summary: 5 ICMP, 2 ICMPv6 packets). */
-    cr_assert_not_null(strstr(out, "  other IP (by protocol)   1/icmp 5; 58/ipv6-icmp 2\n"), "%s",
+    cr_assert_not_null(strstr(out, "  other IP (by protocol)   icmp(1) 5; ipv6-icmp(58) 2\n"), "%s",
                        out);
     /* The legend names the flagged port and its registry text, then the summary. */
     cr_assert_not_null(strstr(out, "  100/tcp: Known Unauthorized Use on 100\n"), "%s", out);

@@ -52,9 +52,13 @@ for t in "${targets[@]}"; do
     seeds=$(seed_dir "$t")
     mkdir -p "$bdir/corpus/$t"
     echo "fuzz: $t for ${secs}s ($(ls "$seeds" | wc -l) seeds)"
-    if ! "$bdir/tests/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+    # UBSan aborts on its first report (the build has -fno-sanitize-recover=undefined); a
+    # "runtime error" line in the log fails the target all the same.
+    if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+            "$bdir/tests/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
             -artifact_prefix="$bdir/findings/$t-" -print_final_stats=1 \
-            "$bdir/corpus/$t" "$seeds" > "$bdir/$t.log" 2>&1; then
+            "$bdir/corpus/$t" "$seeds" > "$bdir/$t.log" 2>&1 ||
+        grep -q "runtime error" "$bdir/$t.log"; then
         echo "fuzz: $t FAILED"; grep -E 'ERROR|SUMMARY|artifact|Test unit written' "$bdir/$t.log" | head -20
         fail=$((fail + 1))
     else

@@ -286,6 +286,8 @@ struct pl_flow_table {
     void *emit_ctx;
 
     struct flow_node *head; /* uthash head */
+    UT_hash_bucket *bkts;   /* head's bucket array and its index mask, as uthash last left */
+    unsigned bkt_mask;      /* them (bkt_sync after every add): one load less per look-up */
     struct flow_node *pool; /* pool_cap nodes; the first FIRST_NODE are list sentinels */
     size_t pool_bytes;      /* mapped size of pool */
     uint32_t pool_cap;
@@ -713,6 +715,32 @@ buckets_log2_for(uint32_t items)
  * a million flows. At most 1.5 nodes per bucket on average keeps a hit near one cache line
  * (1.4 chain steps at most); one per bucket would cost 16 more bytes per flow at the sizes
  * where memory matters (W2: 1.16 million flows in 243 MB instead of 259 MB). */
+static inline const UT_hash_bucket *
+bucket_of(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
+{
+    return &ft->bkts[lu->hashv & ft->bkt_mask];
+}
+
+/* uthash's HASH_FIND_BYHASHVALUE, from the cached bucket array (every key is 40 bytes). */
+static inline struct flow_node *
+chain_find(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
+{
+    for (const UT_hash_handle *hh = bucket_of(ft, lu)->hh_head; hh != NULL; hh = hh->hh_next)
+        if (hh->hashv == lu->hashv && !key_differs40(hh->key, &lu->key))
+            return (struct flow_node *)(void *)((char *)hh - offsetof(struct flow_node, hh));
+    return NULL;
+}
+
+/* After anything that may have replaced the bucket array: an add (uthash grows it when one
+ * chain gets long), hash_grow(), a table made afresh. */
+static inline void
+bkt_sync(struct pl_flow_table *ft)
+{
+    const UT_hash_table *tbl = ft->head->hh.tbl;
+    ft->bkts = tbl->buckets;
+    ft->bkt_mask = tbl->num_buckets - 1u;
+}
+
 static void
 hash_grow(struct pl_flow_table *ft)
 {
@@ -1153,7 +1181,7 @@ pl_flow_table_packet_prepared(struct pl_flow_table *ft, const struct pl_pkt *pkt
      * key (node_clear zeroes a reclaimed node's key before it gets a new one). */
     n = lu->hit != 0 ? N(ft, lu->hit) : NULL;
     if (n == NULL || n->state == NODE_FREE || key_differs40(&n->key, &lu->key))
-        HASH_FIND_BYHASHVALUE(hh, ft->head, &lu->key, sizeof lu->key, hashv, n);
+        n = chain_find(ft, lu);
 
     if (n != NULL && n->state == NODE_LIVE) {
         if ((n->flags & NF_CLOSE) && is_syn_only(pkt)) { /* SPEC §8: a SYN reopens at once */
@@ -1172,6 +1200,7 @@ pl_flow_table_packet_prepared(struct pl_flow_table *ft, const struct pl_pkt *pkt
         n->key = lu->key;
         HASH_ADD_KEYPTR_BYHASHVALUE(hh, ft->head, &n->key, sizeof n->key, hashv, n);
         hash_grow(ft);
+        bkt_sync(ft);
         record_start(ft, n, pkt, proto, from_hi, true);
     }
 
@@ -1181,13 +1210,6 @@ pl_flow_table_packet_prepared(struct pl_flow_table *ft, const struct pl_pkt *pkt
     if (pkt->frag == PL_FRAG_FIRST)
         frag_register(ft, n, pkt, from_hi);
     return true;
-}
-
-static inline const UT_hash_bucket *
-bucket_of(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
-{
-    const UT_hash_table *tbl = ft->head->hh.tbl;
-    return &tbl->buckets[lu->hashv & (tbl->num_buckets - 1u)];
 }
 
 void
@@ -1231,7 +1253,7 @@ pl_flow_table_hint_links(const struct pl_flow_table *ft, struct pl_flow_lookup *
 
     if (!lu->keyed)
         return;
-    HASH_FIND_BYHASHVALUE(hh, ft->head, &lu->key, sizeof lu->key, lu->hashv, n); /* cached */
+    n = chain_find(ft, lu); /* cached */
     lu->hit = n != NULL ? idx(ft, n) : 0;
     if (n != NULL && n->state == NODE_LIVE && lru_moves(ft, n, lu->ts_us) &&
         lk(ft, HEAD_TIMERS, LRU)->prev != idx(ft, n)) {
@@ -1324,6 +1346,7 @@ pl_flow_table_new(const struct pl_flow_cfg *cfg, const struct pl_registry *reg,
     ft->make_log2 = buckets_log2_for(cfg->max_flows);
     HASH_ADD_KEYPTR(hh, ft->head, &N(ft, HEAD_TIMERS)->key, sizeof(struct pl_flow_key),
                     N(ft, HEAD_TIMERS));
+    bkt_sync(ft);
     ft->make_log2 = HASH_LOG2_MIN; /* fragments are rare: this one grows as they come */
     HASH_ADD_KEYPTR(hh, ft->frag_head, &ft->fifo.key, sizeof ft->fifo.key, &ft->fifo);
     ft->next_check_us = NEVER;
@@ -1359,6 +1382,7 @@ pl_flow_table_finish(struct pl_flow_table *ft, enum pl_end_reason why)
     ft->make_log2 = buckets_log2_for(ft->cfg.max_flows);
     HASH_ADD_KEYPTR(hh, ft->head, &N(ft, HEAD_TIMERS)->key, sizeof(struct pl_flow_key),
                     N(ft, HEAD_TIMERS)); /* the permanent entry, as pl_flow_table_new() */
+    bkt_sync(ft);
     struct frag_entry *old;
     while ((old = fifo_oldest(ft)) != NULL)
         frag_remove(ft, old);

@@ -758,6 +758,37 @@ Test(flow_table, hash_is_sized_for_max_flows_and_stays_so)
     pl_flow_table_free(ft);
 }
 
+/* The look-ups read the bucket array through a copy the table keeps (bkt_sync). When the
+ * array grows (dormant keys push the hash past 1.5 keys per bucket), the copy must follow:
+ * a stale one reads freed memory (ASan) or the wrong bucket, and a flow's second packet
+ * then opens a second record. */
+Test(flow_table, lookups_follow_the_bucket_array_when_it_grows)
+{
+    struct collect c;
+    struct pl_flow_cfg cfg = cfg_default();
+    cfg.max_flows = 100;
+    cfg.active_us = 10 * SEC;
+    struct pl_flow_table *ft = collect_table(&c, cfg);
+    cr_assert_eq(pl_flow_table_buckets(ft), 128u);
+    for (uint16_t i = 0; i < 100; i++)
+        feed(ft, udp(A, (uint16_t)(1000 + i), B, 53, 0));
+    pl_flow_table_advance(ft, T0 + 10 * SEC); /* 100 records end active; their keys stay */
+    cr_assert_eq(c.n, 100);
+    for (uint16_t i = 0; i < 100; i++) /* 100 more keys: 201 in the hash, past 1.5 x 128 */
+        feed(ft, udp(A, (uint16_t)(2000 + i), B, 53, 11 * SEC));
+    cr_assert_eq(pl_flow_table_buckets(ft), 256u, "the hash did not grow: test is void");
+    for (uint16_t i = 0; i < 100; i++)
+        feed(ft, udp(B, 53, A, (uint16_t)(2000 + i), 12 * SEC));
+    struct pl_flow_stats st;
+    pl_flow_table_stats(ft, &st);
+    cr_assert_eq(st.live, 100, "second packets opened new records: %llu live",
+                 (unsigned long long)st.live);
+    pl_flow_table_finish(ft, PL_END_EOF);
+    cr_assert_eq(c.n, 200, "records: 100 active, 100 at the end, each of two packets");
+    cr_assert_eq(c.pkts, 300);
+    pl_flow_table_free(ft);
+}
+
 Test(flow_table, free_null_is_a_noop) { pl_flow_table_free(NULL); }
 
 Test(flow_table, end_reason_names)

@@ -428,8 +428,8 @@ same_file(const struct stat *st, const char *path)
  * (and after the registry is read, which is no protection: a small file is already in
  * libpcap's buffer, a larger one is cut while it is read). An output that is one of the
  * inputs is refused, with a usage error naming it: returns 2, or -1 when output is none of
- * them. Only an existing regular file can be one; /dev/null, FIFOs and standard output are
- * never refused. */
+ * them. Only an existing regular file can be one: -o -, /dev/null and FIFOs are never
+ * refused. */
 static int
 refuse_output_over_input(const char *output, const char *const *files, size_t nfiles,
                          const char *registry)

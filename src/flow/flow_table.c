@@ -286,8 +286,8 @@ struct pl_flow_table {
     void *emit_ctx;
 
     struct flow_node *head; /* uthash head */
-    UT_hash_bucket *bkts;   /* head's bucket array and its index mask, as uthash last left */
-    unsigned bkt_mask;      /* them (bkt_sync after every add): one load less per look-up */
+    UT_hash_bucket *bkts;   /* the hash's bucket array and index mask, copied after */
+    unsigned bkt_mask;      /* every add (bkt_sync), so look-ups skip uthash's table */
     struct flow_node *pool; /* pool_cap nodes; the first FIRST_NODE are list sentinels */
     size_t pool_bytes;      /* mapped size of pool */
     uint32_t pool_cap;
@@ -711,10 +711,6 @@ buckets_log2_for(uint32_t items)
     return l;
 }
 
-/* Grow the bucket array ahead of uthash's own rule, which lets chains average two nodes at
- * a million flows. At most 1.5 nodes per bucket on average keeps a hit near one cache line
- * (1.4 chain steps at most); one per bucket would cost 16 more bytes per flow at the sizes
- * where memory matters (W2: 1.16 million flows in 243 MB instead of 259 MB). */
 static inline const UT_hash_bucket *
 bucket_of(const struct pl_flow_table *ft, const struct pl_flow_lookup *lu)
 {
@@ -741,6 +737,10 @@ bkt_sync(struct pl_flow_table *ft)
     ft->bkt_mask = tbl->num_buckets - 1u;
 }
 
+/* Grow the bucket array ahead of uthash's own rule, which lets chains average two nodes at
+ * a million flows. At most 1.5 nodes per bucket on average keeps a hit near one cache line
+ * (1.4 chain steps at most); one per bucket would cost 16 more bytes per flow at the sizes
+ * where memory matters (W2: 1.16 million flows in 243 MB instead of 259 MB). */
 static void
 hash_grow(struct pl_flow_table *ft)
 {

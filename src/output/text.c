@@ -2,8 +2,9 @@
  *
  * Batch mode buffers the records and sizes every column to its widest cell at
  * end(); streaming mode (live capture) prints each flow at once, from fixed
- * widths that a wider cell grows (the header is then repeated). Registry strings pass through pl_out_text_str, so control characters
- * and invalid UTF-8 never reach the terminal raw. */
+ * widths that a wider cell grows (the header is then repeated). Registry
+ * strings pass through pl_out_text_str, so control characters and invalid
+ * UTF-8 never reach the terminal raw. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

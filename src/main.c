@@ -674,8 +674,9 @@ drop_privileges(const struct passwd *pw)
 /* A process that is not root may still hold capabilities: CAP_NET_RAW given to the binary
  * (setcap) for live capture. Once the capture is open it needs none, so all go (effective,
  * permitted, inheritable; ambient ones with them), as tcpdump sheds them. Lowering them needs
- * no privilege; a kernel without capabilities (ENOSYS) has none to shed. Any other failure
- * is an error: the run does not go on with capabilities it meant to drop. */
+ * no privilege; a kernel without capabilities (ENOSYS) has none to shed, and a process that
+ * capget() shows holding none makes no capset() call. Any other failure is an error: the run
+ * does not go on with capabilities it meant to drop. */
 static int
 drop_capabilities(void)
 {
@@ -684,6 +685,15 @@ drop_capabilities(void)
     struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
     memset(data, 0, sizeof data);
+    if (syscall(SYS_capget, &hdr, data) == 0) {
+        bool any = false;
+        for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+            any = any || data[i].effective != 0 || data[i].permitted != 0 ||
+                  data[i].inheritable != 0;
+        if (!any)
+            return 0; /* nothing to shed: no capset call a sandbox might refuse */
+        memset(data, 0, sizeof data);
+    }
     if (syscall(SYS_capset, &hdr, data) != 0 && errno != ENOSYS) {
         fprintf(stderr, "portlabel: dropping capabilities: %s\n", strerror(errno));
         return -1;

@@ -1025,39 +1025,34 @@ class Suite:
         finally:
             shutil.rmtree(d, ignore_errors=True)
 
+    def stop_by(self, sport, pkts, sigs):
+        """Capture UDP, send pkts packets from sport, stop with sigs sent back to back: the
+        flow ends as shutdown, the summary follows, exit 0."""
+        net = self.net
+        what = "+".join(signal.Signals(s).name for s in sigs)
+        pl = self.pl("-i", net.if_c, "-F", "json", "udp")
+        try:
+            pl.wait_started()
+            net.peer(net.ns_c, "udp-client", C4, sport, S4, 5353, pkts)
+            time.sleep(0.3)
+            for s in sigs:
+                pl.signal(s)
+            rc = pl.finish(8)
+            check(rc == 0, "exit %r after %s, want 0: %s" % (rc, what, pl.stderr_text()))
+            f = find_flow(pl.flows(), proto="udp", sport=sport)
+            expect_fields(f, "flow at %s" % what, pkts_fwd=pkts, end_reason="shutdown")
+            check(pl.summary() is not None, "no summary after %s" % what)
+        finally:
+            pl.stop()
+
     def c_sighup(self):
         """A hang-up stops the capture like SIGTERM (flows, summary, exit 0); a hang-up while
         stopping changes nothing; under nohup (SIGHUP ignored) it changes nothing either."""
         net = self.net
-        pl = self.pl("-i", net.if_c, "-F", "json", "udp")
-        try:
-            pl.wait_started()
-            net.peer(net.ns_c, "udp-client", C4, 50032, S4, 5353, 2)
-            time.sleep(0.3)
-            pl.signal(signal.SIGHUP)
-            rc = pl.finish(8)
-            check(rc == 0, "exit %r after SIGHUP, want 0: %s" % (rc, pl.stderr_text()))
-            f = find_flow(pl.flows(), proto="udp", sport=50032)
-            expect_fields(f, "flow at SIGHUP", pkts_fwd=2, end_reason="shutdown")
-            check(pl.summary() is not None, "no summary after SIGHUP")
-        finally:
-            pl.stop()
+        self.stop_by(50032, 2, [signal.SIGHUP])
         # systemd's stop: SIGTERM, then SIGHUP at once. The hang-up must not turn the stop
         # into the second signal's immediate exit (no flows, status 1).
-        pl = self.pl("-i", net.if_c, "-F", "json", "udp")
-        try:
-            pl.wait_started()
-            net.peer(net.ns_c, "udp-client", C4, 50033, S4, 5353, 1)
-            time.sleep(0.3)
-            pl.signal(signal.SIGTERM)
-            pl.signal(signal.SIGHUP)
-            rc = pl.finish(8)
-            check(rc == 0, "exit %r after SIGTERM+SIGHUP, want 0: %s" % (rc, pl.stderr_text()))
-            f = find_flow(pl.flows(), proto="udp", sport=50033)
-            expect_fields(f, "flow at SIGTERM+SIGHUP", pkts_fwd=1, end_reason="shutdown")
-            check(pl.summary() is not None, "no summary after SIGTERM+SIGHUP")
-        finally:
-            pl.stop()
+        self.stop_by(50033, 1, [signal.SIGTERM, signal.SIGHUP])
         pl = Portlabel(net, ["-R", self.reg, "-i", net.if_c, "-F", "json", "udp"],
                        prefix=["nohup"])
         try:

@@ -1,6 +1,7 @@
 /* src/label/registry.c — the Service Name and Transport Protocol Port Number
- * Registry (RFC 6335) as lookup tables: rows from any reader are normalised
- * per SPEC §2 into uthash tables (protocol, port) -> entry and name -> rows. */
+ * Registry (RFC 6335) as a lookup table: rows from any reader are normalised
+ * per SPEC §2 into a flat (protocol, port) -> entry map; names are found by
+ * scanning the rows (a command-line look-up, not a per-packet one). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,12 +15,8 @@
 #include "portlabel/pkt.h"
 #include "portlabel/registry.h"
 
-#define uthash_fatal(msg) pl_die_oom(msg)
-#include <uthash.h>
-
 #define ARENA_BLOCK_LEN ((size_t)64 * 1024)
 #define ARENA_ALIGN ((size_t)16)
-#define NAME_MAX_LEN 255  /* longer query names cannot match a stored key buffer */
 #define PORT_SPACE 65536u /* ports 0-65535 */
 /* Largest registry file read: IANA's XML is about 4 MB; 128 MiB leaves room for big
  * services files while refusing endless input before it costs much memory. */
@@ -34,14 +31,6 @@ struct arena_block {
     size_t used; /* bytes of data handed out */
     size_t size; /* bytes of data */
     char data[];
-};
-
-/* Lower-cased name -> the rows carrying it, in file order. */
-struct name_item {
-    const char *key; /* lower case, in the arena */
-    uint32_t *rows;  /* indexes into reg->rows (malloc'd) */
-    uint32_t n, cap;
-    UT_hash_handle hh;
 };
 
 struct pl_registry {
@@ -64,7 +53,6 @@ struct pl_registry {
     uint32_t *flat;
     const struct pl_reg_entry **entry_tab;
     size_t nentries;
-    struct name_item *names; /* uthash head */
 };
 
 static void *
@@ -118,12 +106,6 @@ pl_registry_free(struct pl_registry *reg)
         return;
     free(reg->flat);
     free(reg->entry_tab);
-    struct name_item *ni, *tmp;
-    HASH_ITER(hh, reg->names, ni, tmp)
-    {
-        HASH_DELETE(hh, reg->names, ni);
-        free(ni->rows); /* the item itself lives in the arena */
-    }
     while (reg->arena != NULL) {
         struct arena_block *next = reg->arena->next;
         free(reg->arena);
@@ -376,50 +358,16 @@ row_protos(const struct reg_row *r)
                : (uint8_t)(PL_REG_PROTO_BIT(PL_PROTO_TCP) | PL_REG_PROTO_BIT(PL_PROTO_UDP));
 }
 
-static void
-lower_copy(char *dst, const char *src, size_t len)
+/* The row's name is `name` (len bytes), ignoring ASCII case. */
+static bool
+name_is(const char *row_name, const char *name, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        dst[i] = (char)tolower((unsigned char)src[i]);
-    dst[len] = '\0';
-}
-
-static int
-build_names(struct pl_registry *reg, struct pl_err *err)
-{
-    for (size_t i = 0; i < reg->nrows; i++) {
-        const char *name = reg->rows[i].name;
-        size_t len = strlen(name);
-        struct name_item *ni;
-        char *key;
-
-        if (len == 0)
-            continue;
-        if ((key = arena_alloc(reg, len + 1)) == NULL)
-            goto oom;
-        lower_copy(key, name, len);
-        HASH_FIND(hh, reg->names, key, len, ni);
-        if (ni == NULL) {
-            if ((ni = arena_alloc(reg, sizeof *ni)) == NULL)
-                goto oom;
-            memset(ni, 0, sizeof *ni);
-            ni->key = key;
-            HASH_ADD_KEYPTR(hh, reg->names, ni->key, len, ni);
-        }
-        if (ni->n == ni->cap) {
-            uint32_t cap = ni->cap ? ni->cap * 2 : 2;
-            uint32_t *rows = realloc(ni->rows, cap * sizeof *rows);
-            if (rows == NULL)
-                goto oom;
-            ni->rows = rows;
-            ni->cap = cap;
-        }
-        ni->rows[ni->n++] = (uint32_t)i;
+    for (size_t i = 0; i < len; i++) {
+        if (row_name[i] == '\0' ||
+            tolower((unsigned char)row_name[i]) != tolower((unsigned char)name[i]))
+            return false;
     }
-    return 0;
-oom:
-    pl_err_set(err, "%s: out of memory", reg->path);
-    return -1;
+    return row_name[len] == '\0';
 }
 
 /* Which rows cover each (protocol, port), in CSR form: the rows covering slot
@@ -628,8 +576,6 @@ load_buf(struct pl_registry *reg, char *buf, size_t len, const char *name, pl_re
     }
     if (rc == 0)
         rc = build_ports(reg, err);
-    if (rc == 0)
-        rc = build_names(reg, err);
     reg->warn = NULL;
     reg->warn_ctx = NULL;
     return rc;
@@ -729,38 +675,39 @@ pl_registry_find_name(const struct pl_registry *reg, const char *name, pl_regist
                       void *ctx)
 {
     size_t len = strlen(name), calls = 0;
-    char key[NAME_MAX_LEN + 1];
-    struct name_item *ni;
-
-    if (reg == NULL || len == 0 || len > NAME_MAX_LEN)
-        return 0;
-    lower_copy(key, name, len);
-    HASH_FIND(hh, reg->names, key, len, ni);
-    if (ni == NULL)
-        return 0;
-
-    /* One bit per (protocol, port) the name's rows cover: the calls come out
-     * in port then protocol order, each once, in bounded memory. */
-    uint64_t *bits = calloc((size_t)PL_PROTO_COUNT * PORT_SPACE / 64, sizeof *bits);
+    const char *shown = NULL; /* the first row's spelling of the name */
+    uint64_t *bits = NULL;
     int64_t portless[PL_PROTO_COUNT]; /* first row without a port, per protocol; -1: none */
-    if (bits == NULL)
-        pl_die_oom("registry name look-up");
+
+    if (reg == NULL || len == 0)
+        return 0;
     for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
         portless[p] = -1;
-    for (uint32_t i = 0; i < ni->n; i++) {
-        const struct reg_row *r = &reg->rows[ni->rows[i]];
+    /* One bit per (protocol, port) the name's rows cover: the calls come out in port then
+     * protocol order, each once, in bounded memory. */
+    for (size_t i = 0; i < reg->nrows; i++) {
+        const struct reg_row *r = &reg->rows[i];
+        if (!name_is(r->name, name, len))
+            continue;
+        if (shown == NULL) {
+            shown = r->name;
+            bits = calloc((size_t)PL_PROTO_COUNT * PORT_SPACE / 64, sizeof *bits);
+            if (bits == NULL)
+                pl_die_oom("registry name look-up");
+        }
         for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
             if (!(row_protos(r) & PL_REG_PROTO_BIT(p)))
                 continue;
             if (!r->has_port && portless[p] < 0)
-                portless[p] = ni->rows[i];
+                portless[p] = (int64_t)i;
             for (uint32_t port = r->lo; r->has_port && port <= r->hi; port++) {
                 size_t bit = (size_t)p * PORT_SPACE + port;
                 bits[bit / 64] |= (uint64_t)1 << (bit % 64);
             }
         }
     }
-    const char *shown = reg->rows[ni->rows[0]].name; /* as the file spells it */
+    if (shown == NULL)
+        return 0;
     for (unsigned p = 0; p < PL_PROTO_COUNT; p++) {
         if (portless[p] >= 0) {
             struct pl_reg_entry e; /* a portless row is its own entry, for this call only */

@@ -8,9 +8,9 @@
 size_t pl_flow_table_node_size(void);
 
 struct pl_flow_table;
-/* Bytes at the start of each of the table's big mappings (pool, buckets, fragments) that
- * carry the huge-page hint; past them, base pages. */
-#define PL_HUGE_SPAN ((size_t)64 << 20)
+/* The table's big mappings (pool, buckets, fragments) start on this boundary and carry the
+ * huge-page hint all through. */
+#define PL_HUGE_ALIGN ((size_t)2 << 20)
 
 /* The node pool's mapping: its address, and its size in *bytes. */
 const void *pl_flow_table_pool(const struct pl_flow_table *ft, size_t *bytes);

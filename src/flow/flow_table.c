@@ -108,25 +108,42 @@ key_differs40(const void *a, const void *b)
 #define uthash_free(ptr, sz) hash_free((ptr), (sz))
 #define uthash_bzero(p, sz) hash_bzero((p), (sz))
 
-#define PL_BIG_ALLOC (2u << 20) /* from here on, own mapping with a huge-page hint */
+#define PL_BIG_ALLOC (2u << 20) /* from here on, own mapping (map_big) */
 
-/* Address space that stays unmapped until touched. Look-ups land on random nodes and
- * buckets, so ask for huge pages to spare TLB misses (a hint only), for the first
- * PL_HUGE_SPAN bytes: the whole bucket array up to ~4M buckets, the first ~350k nodes of
- * the pool. Past that, the pool takes base pages, a trade-off: huge pages save page walks,
- * but where the guest hands freed memory back to its host (free page reporting), first
- * touching cold huge pages was measured at several times the cost of base pages
- * (tests/bench/README.md, "Memory on this VM"). NULL on failure. */
+/* Address space that stays unmapped until touched, aligned to PL_HUGE_ALIGN and asking for
+ * huge pages all through (a hint only). Look-ups land on random nodes and buckets of a table
+ * that reaches hundreds of MB: in 2 MiB pages the first touches cost one fault per 512 base
+ * pages, and the look-ups' page walks stay short. The alignment makes every 2 MiB of the
+ * mapping eligible, so a table that uses N bytes holds N rounded up to 2 MiB. Where the
+ * guest hands freed memory back to its host, the first touch of a cold huge page can cost
+ * more than base pages would (tests/bench/README.md, "Memory on this VM"). NULL on
+ * failure. */
 static void *
 map_big(size_t bytes)
 {
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t len = (bytes + PL_HUGE_ALIGN - 1) & ~(PL_HUGE_ALIGN - 1);
+    if (len < bytes || len + PL_HUGE_ALIGN < len)
+        return NULL;
+    char *p = mmap(NULL, len + PL_HUGE_ALIGN, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
+    size_t head = (PL_HUGE_ALIGN - ((uintptr_t)p & (PL_HUGE_ALIGN - 1))) & (PL_HUGE_ALIGN - 1);
+    if (head > 0)
+        (void)munmap(p, head);
+    (void)munmap(p + head + len, PL_HUGE_ALIGN - head); /* head < PL_HUGE_ALIGN */
 #ifdef MADV_HUGEPAGE
-    (void)madvise(p, bytes < PL_HUGE_SPAN ? bytes : PL_HUGE_SPAN, MADV_HUGEPAGE);
+    (void)madvise(p + head, len, MADV_HUGEPAGE);
 #endif
-    return p;
+    return p + head;
+}
+
+/* Give back what map_big(bytes) returned (NULL is a no-op). */
+static void
+unmap_big(void *p, size_t bytes)
+{
+    if (p != NULL)
+        (void)munmap(p, (bytes + PL_HUGE_ALIGN - 1) & ~(PL_HUGE_ALIGN - 1));
 }
 
 /* uthash's allocator: its bucket array reaches megabytes at a million flows. */
@@ -150,8 +167,7 @@ static void
 hash_free(void *p, size_t bytes)
 {
     if (bytes >= PL_BIG_ALLOC) {
-        if (p != NULL)
-            (void)munmap(p, bytes);
+        unmap_big(p, bytes);
     } else {
         free(p);
     }
@@ -1396,10 +1412,8 @@ pl_flow_table_free(struct pl_flow_table *ft)
         return;
     HASH_CLEAR(hh, ft->head);
     HASH_CLEAR(hh, ft->frag_head);
-    if (ft->pool != NULL)
-        (void)munmap(ft->pool, ft->pool_bytes);
-    if (ft->frags != NULL)
-        (void)munmap(ft->frags, ft->frags_bytes);
+    unmap_big(ft->pool, ft->pool_bytes);
+    unmap_big(ft->frags, ft->frags_bytes);
     for (int t = 0; t < TL_COUNT; t++)
         free(ft->heap[t].v);
     free(ft);

@@ -9,9 +9,9 @@
  * call per record. The benchmark reports portlabel against both floors, so that the part of
  * its speed that comes from reading the file differently is visible.
  *
- * --touch MIB: after reading, map MIB MiB of anonymous memory with the huge-page hint on its
- * first 64 MiB, as portlabel's flow pool has it (PL_HUGE_SPAN in src/flow/flow_int.h), and
- * write one byte in every 4 KiB. Nothing else: what the kernel (and, on a virtual machine,
+ * --touch MIB: after reading, map MIB MiB of anonymous memory on a 2 MiB boundary with the
+ * huge-page hint all through, as portlabel maps its flow pool (map_big() in
+ * src/flow/flow_table.c), and write one byte in every 4 KiB. Nothing else: what the kernel (and, on a virtual machine,
  * the host) charges to hand a process that much fresh memory, which portlabel pays for its
  * flow table and the read loop does not. */
 #include <pcap.h>
@@ -52,7 +52,7 @@ open_buffered(const char *path, char *errbuf, char *buf)
     return pc;
 }
 
-#define HUGE_SPAN ((size_t)64 << 20) /* PL_HUGE_SPAN in src/flow/flow_int.h */
+#define HUGE_ALIGN ((size_t)2 << 20) /* PL_HUGE_ALIGN in src/flow/flow_int.h */
 
 /* Write one byte per 4 KiB page of a fresh MIB MiB mapping; -1 when it cannot be mapped
  * or unmapped. */
@@ -60,16 +60,18 @@ static int
 touch(unsigned long mib)
 {
     size_t bytes = (size_t)mib << 20;
-    char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *p = mmap(NULL, bytes + HUGE_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
     if (p == MAP_FAILED)
         return -1;
+    char *a = p + ((HUGE_ALIGN - ((uintptr_t)p & (HUGE_ALIGN - 1))) & (HUGE_ALIGN - 1));
 #ifdef MADV_HUGEPAGE
-    (void)madvise(p, bytes < HUGE_SPAN ? bytes : HUGE_SPAN, MADV_HUGEPAGE);
+    (void)madvise(a, bytes, MADV_HUGEPAGE);
 #endif
-    volatile char *v = p;
+    volatile char *v = a;
     for (size_t off = 0; off < bytes; off += 4096)
         v[off] = 1;
-    return munmap(p, bytes);
+    return munmap(p, bytes + HUGE_ALIGN);
 }
 
 int

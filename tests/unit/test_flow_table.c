@@ -1,6 +1,7 @@
 /* tests/unit/test_flow_table.c — flow table: initiator, counters, end reasons and their exact
  * boundaries, emit order, continuations, TCP close, eviction (SPEC §4, §8). */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,9 +43,9 @@ huge_hinted(const void *addr)
     return found;
 }
 
-/* The huge-page hint covers the first 64 MiB of the pool and no more: past that, first
- * touches of huge pages cost several times as much on a VM with free page reporting. */
-Test(flow_table, huge_page_hint_covers_the_first_64_mib_of_the_pool)
+/* The pool starts on a 2 MiB boundary and carries the huge-page hint all through: look-ups
+ * land on random nodes, and first touches cost one fault per 2 MiB. */
+Test(flow_table, huge_page_hint_covers_the_whole_pool_from_a_2_mib_boundary)
 {
     if (access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) != 0)
         cr_skip_test("this kernel has no transparent huge pages");
@@ -55,19 +56,20 @@ Test(flow_table, huge_page_hint_covers_the_first_64_mib_of_the_pool)
     cfg.max_flows = 1000000; /* 384 MB of pool: address space only */
     struct pl_flow_table *ft = collect_table(&c, cfg);
     const char *pool = pl_flow_table_pool(ft, &bytes);
-    size_t span = PL_HUGE_SPAN;
-    cr_assert_eq(span, (size_t)64 << 20);
-    cr_assert_gt(bytes, span);
+    cr_assert_eq(PL_HUGE_ALIGN, (size_t)2 << 20);
+    cr_assert_gt(bytes, (size_t)64 << 20);
+    cr_assert_eq((uintptr_t)pool % PL_HUGE_ALIGN, 0, "pool at %p", (const void *)pool);
     cr_assert_eq(huge_hinted(pool), 1, "first byte");
-    cr_assert_eq(huge_hinted(pool + span - 1), 1, "last byte of the first 64 MiB");
-    cr_assert_eq(huge_hinted(pool + span), 0, "first byte past 64 MiB");
-    cr_assert_eq(huge_hinted(pool + bytes - 1), 0, "last byte");
+    cr_assert_eq(huge_hinted(pool + ((size_t)64 << 20)), 1, "first byte past 64 MiB");
+    cr_assert_eq(huge_hinted(pool + bytes - 1), 1, "last byte");
     pl_flow_table_free(ft);
+    cr_assert_eq(huge_hinted(pool), -1, "unmapped once the table is freed");
 
-    cfg.max_flows = 1000; /* a pool under 64 MiB: all of it */
+    cfg.max_flows = 1000; /* a pool under 2 MiB */
     ft = collect_table(&c, cfg);
     pool = pl_flow_table_pool(ft, &bytes);
-    cr_assert_lt(bytes, span);
+    cr_assert_lt(bytes, PL_HUGE_ALIGN);
+    cr_assert_eq((uintptr_t)pool % PL_HUGE_ALIGN, 0);
     cr_assert_eq(huge_hinted(pool), 1);
     cr_assert_eq(huge_hinted(pool + bytes - 1), 1);
     pl_flow_table_free(ft);

@@ -9,7 +9,9 @@ size_t pl_flow_table_node_size(void);
 
 struct pl_flow_table;
 /* The table's big mappings (pool, buckets, fragments) start on this boundary and carry the
- * huge-page hint all through. */
+ * huge-page hint all through. 2 MiB: a transparent huge page on x86-64 (and on arm64 with
+ * 4 KiB pages); where huge pages are larger the hint still applies, the alignment is
+ * only partial. */
 #define PL_HUGE_ALIGN ((size_t)2 << 20)
 
 /* The node pool's mapping: its address, and its size in *bytes. */

@@ -122,7 +122,7 @@ static void *
 map_big(size_t bytes)
 {
     size_t len = (bytes + PL_HUGE_ALIGN - 1) & ~(PL_HUGE_ALIGN - 1);
-    if (len < bytes || len + PL_HUGE_ALIGN < len)
+    if (bytes == 0 || len < bytes || len + PL_HUGE_ALIGN < len)
         return NULL;
     char *p = mmap(NULL, len + PL_HUGE_ALIGN, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -11,9 +11,9 @@
  *
  * --touch MIB: after reading, map MIB MiB of anonymous memory on a 2 MiB boundary with the
  * huge-page hint all through, as portlabel maps its flow pool (map_big() in
- * src/flow/flow_table.c), and write one byte in every 4 KiB. Nothing else: what the kernel (and, on a virtual machine,
- * the host) charges to hand a process that much fresh memory, which portlabel pays for its
- * flow table and the read loop does not. */
+ * src/flow/flow_table.c), and write one byte in every 4 KiB. Nothing else: what the kernel
+ * (and, on a virtual machine, the host) charges to hand a process that much fresh memory,
+ * which portlabel pays for its flow table and the read loop does not. */
 #include <pcap.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,18 +60,19 @@ static int
 touch(unsigned long mib)
 {
     size_t bytes = (size_t)mib << 20;
-    char *p = mmap(NULL, bytes + HUGE_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+    size_t held = (bytes + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1); /* as portlabel holds it */
+    char *p = mmap(NULL, held + HUGE_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                    -1, 0);
     if (p == MAP_FAILED)
         return -1;
     char *a = p + ((HUGE_ALIGN - ((uintptr_t)p & (HUGE_ALIGN - 1))) & (HUGE_ALIGN - 1));
 #ifdef MADV_HUGEPAGE
-    (void)madvise(a, bytes, MADV_HUGEPAGE);
+    (void)madvise(a, held, MADV_HUGEPAGE);
 #endif
     volatile char *v = a;
     for (size_t off = 0; off < bytes; off += 4096)
         v[off] = 1;
-    return munmap(p, bytes + HUGE_ALIGN);
+    return munmap(p, held + HUGE_ALIGN);
 }
 
 int

@@ -62,8 +62,11 @@ Test(flow_table, huge_page_hint_covers_the_whole_pool_from_a_2_mib_boundary)
     cr_assert_eq(huge_hinted(pool), 1, "first byte");
     cr_assert_eq(huge_hinted(pool + ((size_t)64 << 20)), 1, "first byte past 64 MiB");
     cr_assert_eq(huge_hinted(pool + bytes - 1), 1, "last byte");
+    size_t held = (bytes + PL_HUGE_ALIGN - 1) / PL_HUGE_ALIGN * PL_HUGE_ALIGN;
+    cr_assert_eq(huge_hinted(pool + held - 1), 1, "the mapping ends on a 2 MiB boundary");
     pl_flow_table_free(ft);
     cr_assert_eq(huge_hinted(pool), -1, "unmapped once the table is freed");
+    cr_assert_eq(huge_hinted(pool + held - 1), -1, "its rounded-up tail too");
 
     cfg.max_flows = 1000; /* a pool under 2 MiB */
     ft = collect_table(&c, cfg);

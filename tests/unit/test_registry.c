@@ -413,6 +413,60 @@ Test(registry_norm, rows_without_port_serve_name_lookups_only)
     pl_registry_free(reg);
 }
 
+/* Names are matched whole and without regard to case, and shown as the first row that
+ * carries them spells them; a name longer than any query buffer still matches. */
+struct name_spelling {
+    size_t calls;
+    char shown[320];
+    int32_t port[4];
+};
+
+static void
+on_name_spelling(void *ctx, const char *name, enum pl_proto proto, int32_t port,
+                 const struct pl_reg_entry *e)
+{
+    struct name_spelling *c = ctx;
+    (void)proto;
+    (void)e;
+    snprintf(c->shown, sizeof c->shown, "%s", name);
+    if (c->calls < 4)
+        c->port[c->calls] = port;
+    c->calls++;
+}
+
+Test(registry_norm, names_match_whole_and_any_case_shown_as_first_spelt)
+{
+    char long_name[301];
+    memset(long_name, 'q', 300);
+    long_name[300] = '\0';
+    char csv[1024];
+    snprintf(csv, sizeof csv,
+             HDR "MyServ,100,tcp,First,,,,,,,,\r\n"
+                 "myserv,200,udp,Second,,,,,,,,\r\n"
+                 "myservx,300,tcp,Longer name,,,,,,,,\r\n"
+                 "%s,400,tcp,Long,,,,,,,,\r\n",
+             long_name);
+    struct warns w = {0};
+    struct pl_registry *reg = load_ok(csv, &w);
+    struct name_spelling c = {0};
+
+    cr_assert_eq(pl_registry_find_name(reg, "MYSERV", on_name_spelling, &c), 2);
+    cr_assert_str_eq(c.shown, "MyServ", "the first row's spelling");
+    cr_assert_eq(c.port[0], 100);
+    cr_assert_eq(c.port[1], 200);
+    memset(&c, 0, sizeof c);
+    cr_assert_eq(pl_registry_find_name(reg, "myser", on_name_spelling, &c), 0, "no prefixes");
+    cr_assert_eq(pl_registry_find_name(reg, "myservxx", on_name_spelling, &c), 0);
+    long_name[0] = 'Q';
+    cr_assert_eq(pl_registry_find_name(reg, long_name, on_name_spelling, &c), 1);
+    cr_assert_eq(c.port[0], 400);
+    cr_assert_eq(strlen(c.shown), 300);
+    long_name[299] = '\0';
+    cr_assert_eq(pl_registry_find_name(reg, long_name, on_name_spelling, &c), 0,
+                 "its 299-character prefix matches nothing");
+    pl_registry_free(reg);
+}
+
 /* ---- IANA XML ---- */
 
 static const char xml_small[] =

@@ -273,6 +273,19 @@ class Portlabel:
         return rc
 
 
+def read_status(pid, into):
+    """Fill `into` with /proc/PID/status (field name -> its words); False once the process
+    has gone."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                into[k] = v.split()
+    except OSError:
+        return False
+    return True
+
+
 def render_terminal(text):
     """The screen lines a terminal shows for text: CR, LF and ESC [ K (erase to the end of
     the line) applied; other escape sequences dropped."""
@@ -926,14 +939,8 @@ class Suite:
             status = {}
 
             def dropped():
-                try:
-                    with open("/proc/%d/status" % pl.pid) as f:
-                        for line in f:
-                            k, _, v = line.partition(":")
-                            status[k] = v.split()
-                except OSError:
-                    return True
-                return status.get("Uid", [""])[0] == str(pw.pw_uid)
+                return (not read_status(pl.pid, status)
+                        or status.get("Uid", [""])[0] == str(pw.pw_uid))
             pl.wait_for(dropped, 5, "uid %d in /proc/PID/status" % pw.pw_uid)
             check(pl.alive(), "portlabel -Z nobody exited: %s" % pl.stderr_text())
             with open("/proc/%d/comm" % pl.pid) as f:
@@ -998,14 +1005,8 @@ class Suite:
                 status = {}
 
                 def shed():
-                    try:
-                        with open("/proc/%d/status" % pl.pid) as f:
-                            for line in f:
-                                k, _, v = line.partition(":")
-                                status[k] = v.split()
-                    except OSError:
-                        return True
-                    return status.get("CapPrm", ["x"])[0].strip("0") == ""
+                    return (not read_status(pl.pid, status)
+                            or status.get("CapPrm", ["x"])[0].strip("0") == "")
                 pl.wait_for(shed, 5, "CapPrm 0 in /proc/PID/status")
                 check(pl.alive(), "portlabel exited: %s" % pl.stderr_text())
                 check(status["Uid"] == [str(pw.pw_uid)] * 4, "Uid %s" % status["Uid"])
